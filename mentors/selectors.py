@@ -1,0 +1,57 @@
+from django.db.models import IntegerField, Prefetch, Q, Value
+
+from skola_kopiena.accounts import permissions
+from skola_kopiena.collation import latvian
+from skola_kopiena.schools.models import Municipality
+
+from .models import MAX_LEARNERS_PER_SEMESTER, ChangeRequest
+
+
+def registry_search(acting, *, municipality=None, region=None, name=""):
+    """REG-2: the registry as the acting role may see it, filtered, in Latvian name order.
+
+    Each mentor carries `learner_count` for the current semester (CAP-1). Support plans do
+    not exist yet in the portal, so nobody has learners; the plans issue counts them here.
+    """
+    mentors = permissions.mentors_for(acting)
+    if municipality is not None:
+        mentors = mentors.filter(municipalities=municipality)
+    if region is not None:
+        mentors = mentors.filter(region=region)
+    for word in name.split():
+        mentors = mentors.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            | Q(certificate_number__iexact=word)
+        )
+    return (
+        mentors.select_related("region")
+        .prefetch_related(
+            Prefetch("municipalities", queryset=Municipality.objects.order_by(latvian("name")))
+        )
+        .annotate(learner_count=Value(0, output_field=IntegerField()))
+        .order_by(latvian("last_name"), latvian("first_name"), "pk")
+        .distinct()
+    )
+
+
+def learner_capacity():
+    return MAX_LEARNERS_PER_SEMESTER
+
+
+def change_requests_pending(acting):
+    return (
+        permissions.change_requests_for(acting)
+        .filter(status=ChangeRequest.Status.PENDING)
+        .select_related("mentor__region", "region", "requested_by")
+        .prefetch_related("municipalities", "mentor__municipalities")
+        .order_by("requested_at")
+    )
+
+
+def change_requests_decided(acting, limit=50):
+    return (
+        permissions.change_requests_for(acting)
+        .exclude(status=ChangeRequest.Status.PENDING)
+        .select_related("mentor", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )

@@ -1,0 +1,335 @@
+"""Writes on the mentor registry. Each takes a required `actor` and runs in one transaction."""
+
+import csv
+import io
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from skola_kopiena.accounts.models import Role, RoleMembership, User
+from skola_kopiena.schools.models import Municipality, Region
+
+from .models import ChangeRequest, Mentor, RegistryImport, phone_validator
+
+# --- Change requests and visibility (REG-3) ----------------------------------------------
+
+
+@transaction.atomic
+def change_request_submit(*, actor, mentor, email="", phone="", region=None, municipalities=None,
+                          note=""):
+    """REG-3: a mentor asks for new contact data, region or municipalities."""
+    if ChangeRequest.objects.filter(mentor=mentor, status=ChangeRequest.Status.PENDING).exists():
+        raise ValidationError(
+            _("You already have a change request waiting for a decision."), code="REG-3"
+        )
+    email = (email or "").strip().lower()
+    phone = (phone or "").strip()
+    changes_municipalities = municipalities is not None and set(municipalities) != set(
+        mentor.municipalities.all()
+    )
+    if email == mentor.email.lower():
+        email = ""
+    if phone == mentor.phone:
+        phone = ""
+    if region == mentor.region:
+        region = None
+    if not (email or phone or region or changes_municipalities):
+        raise ValidationError(_("The request changes nothing."), code="REG-3")
+    change_request = ChangeRequest(
+        mentor=mentor,
+        email=email,
+        phone=phone,
+        region=region,
+        change_municipalities=changes_municipalities,
+        note=note,
+        requested_by=actor,
+    )
+    change_request.full_clean()
+    change_request.save()
+    if changes_municipalities:
+        change_request.municipalities.set(municipalities)
+    return change_request
+
+
+def _lock_pending(change_request):
+    locked = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if locked.status != ChangeRequest.Status.PENDING:
+        raise ValidationError(
+            _("This request has already been decided (%(status)s).")
+            % {"status": locked.get_status_display()},
+            code="REG-3",
+        )
+    return locked
+
+
+@transaction.atomic
+def change_request_apply(*, actor, change_request, note=""):
+    """REG-3: the regional coordinator applies the change to the registry entry."""
+    change_request = _lock_pending(change_request)
+    mentor = Mentor.objects.select_for_update().get(pk=change_request.mentor_id)
+    if change_request.email:
+        if Mentor.objects.filter(email__iexact=change_request.email).exclude(pk=mentor.pk).exists():
+            raise ValidationError(
+                _("Another mentor already uses the email %(email)s.")
+                % {"email": change_request.email},
+                code="REG-1",
+            )
+        mentor.email = change_request.email
+        if mentor.user_id:
+            user = mentor.user
+            user.email = change_request.email
+            user.full_clean()
+            user.save()
+    if change_request.phone:
+        mentor.phone = change_request.phone
+    if change_request.region_id:
+        mentor.region_id = change_request.region_id
+    mentor.full_clean()
+    mentor.save()
+    if change_request.change_municipalities:
+        mentor.municipalities.set(change_request.municipalities.all())
+    _decide(change_request, actor, ChangeRequest.Status.APPLIED, note)
+    return change_request
+
+
+@transaction.atomic
+def change_request_reject(*, actor, change_request, note):
+    change_request = _lock_pending(change_request)
+    if not note.strip():
+        raise ValidationError(
+            {"decision_note": _("Say why the request is rejected: the mentor will see it.")}
+        )
+    _decide(change_request, actor, ChangeRequest.Status.REJECTED, note)
+    return change_request
+
+
+def _decide(change_request, actor, status, note):
+    change_request.status = status
+    change_request.decided_by = actor
+    change_request.decided_at = timezone.now()
+    change_request.decision_note = note.strip()
+    change_request.save()
+
+
+@transaction.atomic
+def mentor_set_hidden(*, actor, mentor, hidden):
+    """REG-3: a mentor may ask to be left out of the search, and come back at any time."""
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    mentor.hidden_from_search = hidden
+    mentor.save()
+    return mentor
+
+
+# --- Import from the spreadsheet of trained mentors -------------------------------------
+
+# The spreadsheet's column headings (Latvian, as the training provider writes them) and the
+# English names also accepted.
+COLUMNS = {
+    "first_name": ("vārds", "first name", "first_name"),
+    "last_name": ("uzvārds", "last name", "last_name"),
+    "email": ("e-pasts", "epasts", "email", "e-mail"),
+    "phone": ("tālrunis", "telefons", "phone"),
+    "certificate_number": ("apliecības numurs", "apliecības nr.", "certificate number",
+                           "certificate_number"),
+    "region": ("reģions", "region"),
+    "municipalities": ("pašvaldības", "municipalities"),
+}
+REQUIRED = ["first_name", "last_name", "email", "phone", "certificate_number", "region",
+            "municipalities"]
+
+
+def _read_table(upload, kind):
+    """Rows of the uploaded CSV or XLSX as lists of strings, the heading first."""
+    upload.seek(0)
+    if kind == "xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        table = [["" if v is None else str(v).strip() for v in row]
+                 for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return table
+    raw = upload.read()
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _map_heading(heading):
+    positions = {}
+    for index, cell in enumerate(heading):
+        key = cell.strip().lower()
+        for field, names in COLUMNS.items():
+            if key in names:
+                positions[field] = index
+    return positions
+
+
+def parse_registry_rows(table, *, region_limit_id=None):
+    """Check every row; return (rows, errors). Errors name the row number and why."""
+    errors = []
+    if not table:
+        return [], [{"row": 0, "message": _("The file has no rows.")}]
+    positions = _map_heading(table[0])
+    missing = [COLUMNS[f][0] for f in REQUIRED if f not in positions]
+    if missing:
+        return [], [{"row": 1, "message": _("Missing columns: %(columns)s.")
+                     % {"columns": ", ".join(missing)}}]
+
+    regions = {r.name.lower(): r for r in Region.objects.all()}
+    regions.update({r.code.lower(): r for r in Region.objects.all()})
+    municipalities = {m.name.lower(): m for m in Municipality.objects.all()}
+    existing_emails = {e.lower() for e in Mentor.objects.values_list("email", flat=True)}
+    existing_certificates = set(Mentor.objects.values_list("certificate_number", flat=True))
+    seen_emails, seen_certificates = {}, {}
+    rows = []
+    for number, raw in enumerate(table[1:], start=2):
+        if not any(raw):
+            continue
+        value = {f: (raw[i] if i < len(raw) else "").strip() for f, i in positions.items()}
+        problems = []
+        for field in REQUIRED:
+            if not value[field]:
+                problems.append(_("%(column)s is missing") % {"column": COLUMNS[field][0]})
+        email = value["email"].lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(_("email %(email)s is not valid") % {"email": value["email"]})
+            if email in existing_emails:
+                problems.append(_("email %(email)s is already in the registry") % {"email": email})
+            elif email in seen_emails:
+                problems.append(_("email %(email)s repeats row %(row)s")
+                                % {"email": email, "row": seen_emails[email]})
+            seen_emails.setdefault(email, number)
+        certificate = value["certificate_number"]
+        if certificate:
+            if certificate in existing_certificates:
+                problems.append(_("certificate number %(number)s is already in the registry")
+                                % {"number": certificate})
+            elif certificate in seen_certificates:
+                problems.append(_("certificate number %(number)s repeats row %(row)s")
+                                % {"number": certificate, "row": seen_certificates[certificate]})
+            seen_certificates.setdefault(certificate, number)
+        if value["phone"]:
+            try:
+                phone_validator(value["phone"])
+            except ValidationError:
+                problems.append(_("phone %(phone)s is not valid") % {"phone": value["phone"]})
+        region = regions.get(value["region"].lower()) if value["region"] else None
+        if value["region"] and region is None:
+            problems.append(_("unknown region %(region)s") % {"region": value["region"]})
+        elif region and region_limit_id and region.pk != region_limit_id:
+            problems.append(_("region %(region)s is not yours to import") % {"region": region})
+        municipality_ids = []
+        for name in filter(None, (n.strip() for n in re.split(r"[;,\n]", value["municipalities"]))):
+            municipality = municipalities.get(name.lower())
+            if municipality is None:
+                problems.append(_("unknown municipality %(name)s") % {"name": name})
+            else:
+                municipality_ids.append(municipality.pk)
+        if problems:
+            errors.append({"row": number, "message": "; ".join(problems)})
+        else:
+            rows.append({
+                "row": number,
+                "first_name": value["first_name"],
+                "last_name": value["last_name"],
+                "email": email,
+                "phone": value["phone"],
+                "certificate_number": certificate,
+                "region_id": region.pk,
+                "municipality_ids": municipality_ids,
+            })
+    if not rows and not errors:
+        errors.append({"row": 0, "message": _("The file has no mentors.")})
+    return rows, errors
+
+
+@transaction.atomic
+def registry_import_preview(*, actor, acting, upload):
+    """Read and check the spreadsheet; nothing enters the registry yet."""
+    name = upload.name.lower()
+    if name.endswith(".xlsx"):
+        kind = "xlsx"
+    elif name.endswith((".csv", ".txt")):
+        kind = "csv"
+    else:
+        raise ValidationError({"file": _("Upload the registry as a .csv or .xlsx file.")})
+    try:
+        table = _read_table(upload, kind)
+    except Exception as error:  # noqa: BLE001 - any unreadable file gets the same clear answer
+        raise ValidationError(
+            {"file": _("The file could not be read as %(kind)s.") % {"kind": kind.upper()}}
+        ) from error
+    region_limit = None if acting.is_national else acting.region_id
+    rows, errors = parse_registry_rows(table, region_limit_id=region_limit)
+    upload.seek(0)
+    registry_import = RegistryImport(
+        original_name=upload.name[:255], rows=rows, errors=errors, uploaded_by=actor
+    )
+    # The spreadsheet is kept as uploaded, privately, for the record.
+    registry_import.source_file.save(upload.name, upload, save=False)
+    registry_import.save()
+    return registry_import
+
+
+@transaction.atomic
+def registry_import_confirm(*, actor, acting, registry_import):
+    """All or nothing: rows are checked again against today's registry, then saved together."""
+    registry_import = RegistryImport.objects.select_for_update().get(pk=registry_import.pk)
+    if registry_import.status != RegistryImport.Status.PREVIEW:
+        raise ValidationError(_("This file has already been imported."), code="import_done")
+    if registry_import.errors:
+        raise ValidationError(_("Correct the rows with errors and upload the file again."))
+    # Re-check against the registry as it is now: someone may have added a mentor since.
+    emails = [r["email"] for r in registry_import.rows]
+    certificates = [r["certificate_number"] for r in registry_import.rows]
+    clashes = Mentor.objects.filter(email__in=emails).values_list("email", flat=True).union(
+        Mentor.objects.filter(certificate_number__in=certificates).values_list(
+            "certificate_number", flat=True
+        )
+    )
+    if clashes:
+        raise ValidationError(
+            _("Meanwhile these entered the registry: %(values)s. Upload the file again.")
+            % {"values": ", ".join(sorted(clashes))}
+        )
+    for row in registry_import.rows:
+        mentor = Mentor(
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            email=row["email"],
+            phone=row["phone"],
+            certificate_number=row["certificate_number"],
+            region_id=row["region_id"],
+        )
+        mentor.full_clean()
+        mentor.user = mentor_account_ensure(actor=actor, mentor=mentor)
+        mentor.save()
+        mentor.municipalities.set(row["municipality_ids"])
+    registry_import.status = RegistryImport.Status.IMPORTED
+    registry_import.imported_at = timezone.now()
+    registry_import.imported_count = len(registry_import.rows)
+    registry_import.save()
+    return registry_import
+
+
+def mentor_account_ensure(*, actor, mentor):
+    """A login for the mentor: no password yet; they set one with "forgot password"."""
+    user = User.objects.filter(email__iexact=mentor.email).first()
+    if user is None:
+        user = User(email=mentor.email, first_name=mentor.first_name, last_name=mentor.last_name)
+        user.set_unusable_password()
+        user.save()
+    RoleMembership.objects.get_or_create(user=user, role=Role.MENTOR)
+    return user

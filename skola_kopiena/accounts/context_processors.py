@@ -1,0 +1,5 @@
+from . import permissions
+
+
+def roles(request):
+    return {"acting": getattr(request, "acting", permissions.NOBODY)}

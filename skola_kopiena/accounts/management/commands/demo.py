@@ -1,0 +1,177 @@
+"""Demo data for the quick start: `python manage.py demo` (idempotent, refuses without DEBUG)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from mentors.models import ChangeRequest, Mentor
+from skola_kopiena.accounts.models import Role, RoleMembership, User
+from skola_kopiena.schools.models import (
+    Institution,
+    InstitutionSemester,
+    Municipality,
+    Region,
+    Semester,
+)
+
+PASSWORD = "demo-parole"  # noqa: S105 - the documented demo password, DEBUG only
+
+INSTITUTIONS = [
+    # name, kind, municipality, approval day
+    ("Rīgas 64. vidusskola", "general", "Rīga", 10),
+    ("Jūrmalas pamatskola", "general", "Jūrmala", 8),
+    ("Ogres tehnikums", "vocational", "Ogres novads", 12),
+    ("Cēsu Valsts ģimnāzija", "general", "Cēsu novads", 10),
+    ("Valmieras pamatskola Nr. 2", "general", "Valmieras novads", 7),
+    ("Liepājas 8. vidusskola", "general", "Liepāja", 10),
+    ("Kuldīgas tehnoloģiju un tūrisma tehnikums", "vocational", "Kuldīgas novads", 15),
+    ("Jelgavas 4. sākumskola un pamatskola", "general", "Jelgava", 9),
+    ("Bauskas 2. vidusskola", "general", "Bauskas novads", 10),
+    ("Daugavpils 13. vidusskola", "general", "Daugavpils", 10),
+    ("Rēzeknes jauniešu centrs „Pārupe”", "youth_centre", "Rēzekne", 11),
+    ("Ogres jauniešu centrs „Bāka”", "youth_centre", "Ogres novads", 10),
+]
+
+MENTORS = [
+    # first, last, region code, municipalities
+    ("Anna", "Bērziņa", "riga", ["Rīga", "Jūrmala", "Mārupes novads"]),
+    ("Jānis", "Ozols", "riga", ["Rīga", "Ķekavas novads"]),
+    ("Līga", "Kalniņa", "riga", ["Jūrmala", "Rīga"]),
+    ("Mārtiņš", "Liepiņš", "riga", ["Ādažu novads", "Siguldas novads"]),
+    ("Ilze", "Ābele", "riga", ["Salaspils novads", "Ropažu novads", "Rīga"]),
+    ("Edgars", "Čaklais", "vidzeme", ["Ogres novads", "Cēsu novads"]),
+    ("Dace", "Krūmiņa", "vidzeme", ["Valmieras novads", "Cēsu novads"]),
+    ("Raimonds", "Šmits", "vidzeme", ["Ogres novads"]),
+    ("Zane", "Žagare", "vidzeme", ["Madonas novads", "Gulbenes novads"]),
+    ("Kristaps", "Eglītis", "kurzeme", ["Liepāja", "Dienvidkurzemes novads"]),
+    ("Sanita", "Lāce", "kurzeme", ["Kuldīgas novads", "Saldus novads"]),
+    ("Guntis", "Vītols", "kurzeme", ["Ventspils", "Talsu novads"]),
+    ("Inese", "Zariņa", "zemgale", ["Jelgava", "Jelgavas novads"]),
+    ("Artūrs", "Priede", "zemgale", ["Bauskas novads", "Jelgava"]),
+    ("Laura", "Ķemere", "zemgale", ["Dobeles novads", "Aizkraukles novads"]),
+    ("Oskars", "Grants", "latgale", ["Daugavpils", "Augšdaugavas novads"]),
+    ("Evija", "Ņikiforova", "latgale", ["Rēzekne", "Rēzeknes novads"]),
+    ("Valdis", "Pētersons", "latgale", ["Ludzas novads", "Balvu novads"]),
+    ("Agnese", "Jansone", "latgale", ["Preiļu novads", "Līvānu novads"]),
+    ("Roberts", "Kļaviņš", "riga", ["Olaines novads", "Rīga"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo data and the five demo logins (DEBUG only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo data is for development only: DEBUG is off.")
+        with transaction.atomic():
+            institutions = self._institutions()
+            mentors = self._mentors()
+            self._logins(institutions, mentors)
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
+        for email, role in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<20} {role}")
+
+    def _institutions(self):
+        municipalities = {m.name: m for m in Municipality.objects.all()}
+        result = {}
+        for name, kind, municipality, day in INSTITUTIONS:
+            result[name], _ = Institution.objects.update_or_create(
+                name=name,
+                municipality=municipalities[municipality],
+                defaults={"kind": kind, "hours_approval_day": day},
+            )
+        # CAL-2: the vocational schools set their own second-semester dates.
+        for semester in Semester.objects.filter(number=2):
+            for name in ("Ogres tehnikums", "Kuldīgas tehnoloģiju un tūrisma tehnikums"):
+                InstitutionSemester.objects.get_or_create(
+                    institution=result[name],
+                    semester=semester,
+                    defaults={
+                        "start_date": semester.start_date,
+                        "end_date": semester.latest_end_date,
+                    },
+                )
+        return result
+
+    def _mentors(self):
+        regions = {r.code: r for r in Region.objects.all()}
+        municipalities = {m.name: m for m in Municipality.objects.all()}
+        mentors = []
+        for number, (first, last, region, places) in enumerate(MENTORS, start=1):
+            email = "mentor@demo.lv" if number == 1 else f"mentors{number:02d}@demo.lv"
+            mentor, _ = Mentor.objects.update_or_create(
+                certificate_number=f"SK-2025-{number:04d}",
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                    "phone": f"+371 2{number:03d} {4000 + number * 7:04d}",
+                    "region": regions[region],
+                },
+            )
+            mentor.municipalities.set([municipalities[p] for p in places])
+            mentors.append(mentor)
+        # A lived-in registry: one mentor is away for now, one asked to be hidden.
+        mentors[18].is_available = False
+        mentors[18].save()
+        mentors[19].hidden_from_search = True
+        mentors[19].save()
+        return mentors
+
+    def _user(self, email, first, last):
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first, "last_name": last}
+        )
+        if created or not user.check_password(PASSWORD):
+            user.set_password(PASSWORD)
+            user.save()
+        return user
+
+    def _logins(self, institutions, mentors):
+        school = institutions["Rīgas 64. vidusskola"]
+        riga = Region.objects.get(code="riga")
+
+        mentor_user = self._user("mentor@demo.lv", "Anna", "Bērziņa")
+        RoleMembership.objects.get_or_create(user=mentor_user, role=Role.MENTOR)
+        mentors[0].user = mentor_user
+        mentors[0].save()
+
+        preparer = self._user("preparer@demo.lv", "Baiba", "Sproģe")
+        RoleMembership.objects.get_or_create(
+            user=preparer, role=Role.PREPARER, institution=school
+        )
+        approver = self._user("approver@demo.lv", "Uldis", "Rozenbergs")
+        RoleMembership.objects.get_or_create(
+            user=approver, role=Role.APPROVER, institution=school
+        )
+        staff = self._user("staff@demo.lv", "Vineta", "Ķirse")
+        RoleMembership.objects.get_or_create(user=staff, role=Role.STAFF, region=riga)
+        admin = self._user("admin@demo.lv", "Pēteris", "Admins")
+        RoleMembership.objects.get_or_create(user=admin, role=Role.ADMIN)
+
+        # Something for staff to decide: the second mentor wants to work in Mārupe too.
+        second = mentors[1]
+        if not ChangeRequest.objects.filter(mentor=second).exists():
+            second_user = self._user(second.email, second.first_name, second.last_name)
+            RoleMembership.objects.get_or_create(user=second_user, role=Role.MENTOR)
+            second.user = second_user
+            second.save()
+            request = ChangeRequest.objects.create(
+                mentor=second,
+                phone="+371 2655 1234",
+                change_municipalities=True,
+                note="Pārcēlos uz Mārupi, varu strādāt arī tur.",
+                requested_by=second_user,
+            )
+            request.municipalities.set(
+                Municipality.objects.filter(name__in=["Rīga", "Ķekavas novads", "Mārupes novads"])
+            )
+
+
+DEMO_LOGINS = [
+    ("mentor@demo.lv", "mentors (Anna Bērziņa)"),
+    ("preparer@demo.lv", "IAP sagatavotājs, Rīgas 64. vidusskola"),
+    ("approver@demo.lv", "apstiprinātājs, Rīgas 64. vidusskola"),
+    ("staff@demo.lv", "projekta darbinieks, Rīgas reģions"),
+    ("admin@demo.lv", "administrators"),
+]

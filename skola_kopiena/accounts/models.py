@@ -1,0 +1,141 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("The email must be set")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in by email. Learners never have accounts (ACC-3)."""
+
+    username = None
+    email = models.EmailField(_("email"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Role(models.TextChoices):
+    MENTOR = "mentor", _("mentor")
+    PREPARER = "preparer", _("plan preparer")
+    APPROVER = "approver", _("hours approver")
+    STAFF = "staff", _("project staff")
+    ADMIN = "admin", _("administrator")
+
+
+class RoleMembership(models.Model):
+    """One role a user holds, with its scope.
+
+    Preparers and approvers act for one institution; project staff for one region, or for
+    the whole country when no region is set; mentors and administrators need no scope.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    institution = models.ForeignKey(
+        "schools.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("institution"),
+    )
+    region = models.ForeignKey(
+        "schools.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("region"),
+        help_text=_("Project staff only: leave empty for staff who work for the whole country."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["user", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role__in=["preparer", "approver"], institution__isnull=False, region=None)
+                    | Q(role="staff", institution=None)
+                    | Q(role__in=["mentor", "admin"], institution=None, region=None)
+                ),
+                violation_error_message=_(
+                    "Preparers and approvers need an institution; project staff may have a "
+                    "region; mentors and administrators have no scope."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.institution or self.region
+        label = self.get_role_display()
+        if self.role == Role.STAFF and scope is None:
+            return f"{label} ({_('whole country')})"
+        return f"{label} ({scope})" if scope else str(label)
+
+
+class AccessLog(models.Model):
+    """Reads of children's data and downloads of private files (ACC-1, ACC-2).
+
+    The application only ever appends to this table; it has no edit path.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    action = models.CharField(_("action"), max_length=50)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"

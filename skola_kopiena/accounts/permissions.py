@@ -1,0 +1,246 @@
+"""The one place that decides who may see or do what.
+
+Every view gets its objects through a helper here: objects outside the acting role's scope
+answer 404 (their existence does not leak), a write the role may not make answers 403.
+Decisions follow the role the user acts as now (`request.acting`), scoped to an institution
+or a region. Deny by default: a user without an active role sees nothing.
+
+This module is the one deliberate exception to the rule that apps import only to their
+left: it must know every kind of object, so it imports later apps' models lazily.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Role, RoleMembership
+
+ROLE_ORDER = [Role.MENTOR, Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN]
+# Apps that project staff manage in the admin; administrators manage everything.
+STAFF_ADMIN_APPS = {"schools", "mentors"}
+REGISTRY_MANAGERS = (Role.STAFF, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The user and the role they act as for this request."""
+
+    user: object
+    membership: RoleMembership | None
+    memberships: tuple = ()
+
+    @property
+    def role(self):
+        if self.membership is not None:
+            return self.membership.role
+        return None
+
+    @property
+    def institution_id(self):
+        return self.membership.institution_id if self.membership else None
+
+    @property
+    def region_id(self):
+        return self.membership.region_id if self.membership else None
+
+    @property
+    def may_use_admin(self):
+        return bool(self.user and self.user.is_superuser) or any(
+            m.role in (Role.STAFF, Role.ADMIN) for m in self.memberships
+        )
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff(self):
+        return self.role == Role.STAFF
+
+    @property
+    def is_national(self):
+        """National staff and administrators see every region."""
+        return self.is_admin or (self.is_staff and self.region_id is None)
+
+    def has_role(self, *roles):
+        return self.role in roles
+
+
+NOBODY = Acting(user=None, membership=None)
+
+
+def memberships_of(user):
+    if not user.is_authenticated or not user.is_active:
+        return RoleMembership.objects.none()
+    return (
+        RoleMembership.objects.filter(user=user, is_active=True)
+        .select_related("institution__municipality__region", "region")
+        .order_by("role", "id")
+    )
+
+
+def sorted_memberships(user):
+    return sorted(memberships_of(user), key=lambda m: (ROLE_ORDER.index(m.role), m.id))
+
+
+def acting_for(user, chosen_membership_id=None):
+    """The role the user acts as: the one they chose, else their first active role.
+
+    A revoked role takes effect on the next request, because this runs on every request.
+    """
+    memberships = tuple(sorted_memberships(user))
+    if not memberships:
+        return Acting(user=user, membership=None)
+    chosen = next((m for m in memberships if m.id == chosen_membership_id), memberships[0])
+    return Acting(user=user, membership=chosen, memberships=memberships)
+
+
+def requires_mfa(user):
+    """Project staff and administrators must use a second factor."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or RoleMembership.objects.filter(
+            user=user, is_active=True, role__in=[Role.STAFF, Role.ADMIN]
+        ).exists()
+    )
+
+
+def require_role(acting, *roles):
+    """403 unless the acting role is one of `roles`."""
+    if not acting.has_role(*roles):
+        raise PermissionDenied
+
+
+# --- Admin -------------------------------------------------------------------------------
+
+
+def can_use_admin(user):
+    return bool(user.is_active and user.is_authenticated) and (
+        user.is_superuser
+        or RoleMembership.objects.filter(
+            user=user, is_active=True, role__in=[Role.STAFF, Role.ADMIN]
+        ).exists()
+    )
+
+
+def admin_permission(user, perm):
+    """Model permissions in the admin come from roles, not from per-user permission rows."""
+    if not user.is_active:
+        return False
+    roles = set(memberships_of(user).values_list("role", flat=True))
+    if Role.ADMIN in roles:
+        return True
+    app_label = perm.split(".", 1)[0]
+    return Role.STAFF in roles and app_label in STAFF_ADMIN_APPS
+
+
+def admin_region_id(user):
+    """The region a regional staff member's admin lists are limited to (None: no limit)."""
+    regions = {
+        m.region_id for m in memberships_of(user) if m.role in (Role.STAFF, Role.ADMIN)
+    }
+    if user.is_superuser or None in regions or not regions:
+        return None
+    # A coordinator of several regions sees the first; later issues may widen this.
+    return sorted(regions)[0]
+
+
+# --- Mentor registry (REG) --------------------------------------------------------------
+
+
+def can_search_registry(acting):
+    # REG-2: preparers search the registry; mentors never see other mentors.
+    return acting.has_role(Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN)
+
+
+def mentors_for(acting):
+    """Mentor entries the acting role may see."""
+    from mentors.models import Mentor
+
+    mentors = Mentor.objects.all()
+    if acting.is_national:
+        return mentors
+    if acting.is_staff:
+        return mentors.filter(region_id=acting.region_id)
+    if acting.has_role(Role.PREPARER, Role.APPROVER):
+        return mentors.searchable()
+    if acting.has_role(Role.MENTOR):
+        return mentors.filter(user=acting.user)
+    return mentors.none()
+
+
+def get_mentor_for(acting, pk):
+    mentor = mentors_for(acting).filter(pk=pk).first()
+    if mentor is None:
+        raise Http404
+    return mentor
+
+
+def can_manage_registry(acting):
+    """Project staff keep the registry (in their region); administrators everywhere."""
+    return acting.has_role(*REGISTRY_MANAGERS)
+
+
+def own_mentor_entry(acting):
+    """REG-3: the mentor's own entry; nobody else has one to see here."""
+    from mentors.models import Mentor
+
+    require_role(acting, Role.MENTOR)
+    mentor = Mentor.objects.filter(user=acting.user).select_related("region").first()
+    if mentor is None:
+        raise Http404
+    return mentor
+
+
+def change_requests_for(acting):
+    from mentors.models import ChangeRequest
+
+    requests = ChangeRequest.objects.all()
+    if acting.is_national:
+        return requests
+    if acting.is_staff:
+        return requests.filter(mentor__region_id=acting.region_id)
+    return requests.none()
+
+
+def get_change_request_for(acting, pk):
+    require_role(acting, Role.STAFF, Role.ADMIN)
+    change_request = change_requests_for(acting).filter(pk=pk).first()
+    if change_request is None:
+        raise Http404
+    return change_request
+
+
+def registry_imports_for(acting):
+    from mentors.models import RegistryImport
+
+    if not can_manage_registry(acting):
+        return RegistryImport.objects.none()
+    if acting.is_national:
+        return RegistryImport.objects.all()
+    return RegistryImport.objects.filter(uploaded_by=acting.user)
+
+
+def get_registry_import_for(acting, pk):
+    require_role(acting, Role.STAFF, Role.ADMIN)
+    registry_import = registry_imports_for(acting).filter(pk=pk).first()
+    if registry_import is None:
+        raise Http404
+    return registry_import
+
+
+# --- Private files (ACC-2) ---------------------------------------------------------------
+
+
+def can_download(acting, obj, field_name):
+    """Whether the acting role may download the file in `obj.<field_name>`.
+
+    Each kind of object that holds a file says here who may read it; anything not listed
+    is refused.
+    """
+    from mentors.models import RegistryImport
+
+    if isinstance(obj, RegistryImport) and field_name == "source_file":
+        return registry_imports_for(acting).filter(pk=obj.pk).exists()
+    return False

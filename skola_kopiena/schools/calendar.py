@@ -1,0 +1,84 @@
+"""The school calendar: may mentoring take place on a given day? (CAL-1, CAL-2, CAL-3).
+
+Plans (CAL-4, summer extensions) build on `semester_dates` and `mentoring_allowed`.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Institution, InstitutionSemester, SchoolBreak, Semester
+
+# CAL-1: mentoring runs from January 2026 to the end of the project.
+MENTORING_FIRST_DAY = datetime.date(2026, 1, 1)
+PROJECT_LAST_DAY = datetime.date(2029, 8, 31)
+
+
+@dataclass(frozen=True)
+class CalendarAnswer:
+    allowed: bool
+    reason: str
+    code: str
+    semester: Semester | None = None
+
+    def __bool__(self):
+        return self.allowed
+
+
+def semester_dates(semester, institution, grade=None):
+    """CAL-2: the first and last day of `semester` for a learner of `institution` in `grade`.
+
+    A vocational institution's own dates win; otherwise the national dates, whose second
+    semester ends by grade.
+    """
+    if institution.sets_own_semesters:
+        own = InstitutionSemester.objects.filter(institution=institution, semester=semester).first()
+        if own:
+            return own.start_date, own.end_date
+    return semester.start_date, semester.end_for_grade(grade)
+
+
+def semester_containing(day, institution, grade=None):
+    """The semester whose dates (for this institution and grade) include `day`, or None."""
+    candidates = Semester.objects.filter(
+        start_date__lte=day + datetime.timedelta(days=62),
+        school_year__end_date__gte=day - datetime.timedelta(days=62),
+    ).select_related("school_year")
+    for semester in candidates:
+        start, end = semester_dates(semester, institution, grade)
+        if start <= day <= end:
+            return semester
+    return None
+
+
+def mentoring_allowed(*, day: datetime.date, institution: Institution, grade=None):
+    """CAL-1, CAL-3: mentoring is allowed on any day inside a semester (weekends and the
+    autumn and spring breaks included), never between semesters or outside the project."""
+    if day < MENTORING_FIRST_DAY:
+        return CalendarAnswer(
+            False,
+            _("Mentoring starts on %(date)s.") % {"date": date_format(MENTORING_FIRST_DAY)},
+            "CAL-1",
+        )
+    if day > PROJECT_LAST_DAY:
+        return CalendarAnswer(
+            False,
+            _("The project ends on %(date)s.") % {"date": date_format(PROJECT_LAST_DAY)},
+            "CAL-1",
+        )
+    semester = semester_containing(day, institution, grade)
+    if semester is not None:
+        return CalendarAnswer(True, "", "CAL-3", semester)
+    school_break = SchoolBreak.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    if school_break is not None:
+        reason = _("%(date)s falls in the %(break)s: there is no mentoring between semesters.") % {
+            "date": date_format(day),
+            "break": school_break.get_kind_display(),
+        }
+    else:
+        reason = _("%(date)s is outside every semester: there is no mentoring then.") % {
+            "date": date_format(day)
+        }
+    return CalendarAnswer(False, reason, "CAL-3")

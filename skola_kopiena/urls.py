@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from skola_kopiena import views
+from skola_kopiena.accounts import views as account_views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("loma/", account_views.choose_role, name="choose_role"),
+    path("valoda/", login_not_required(set_language), name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("mentori/", include("mentors.urls")),
+    path("faili/", include("skola_kopiena.files.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,21 @@
+"""Pages that bring several apps together; they sit above every app, so may import any."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from mentors import selectors as mentor_selectors
+from skola_kopiena.accounts.models import Role
+
+
+@require_GET
+def dashboard(request):
+    """The landing page of the role the user acts as; later issues fill it per role."""
+    acting = request.acting
+    context = {"Role": Role}
+    if acting.has_role(Role.MENTOR):
+        context["mentor"] = getattr(request.user, "mentor", None)
+    if acting.has_role(Role.STAFF, Role.ADMIN):
+        context["pending_change_requests"] = mentor_selectors.change_requests_pending(
+            acting
+        ).count()
+    return render(request, "dashboard.html", context)

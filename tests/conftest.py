@@ -1,0 +1,85 @@
+"""The shared cast: every test speaks about the same people."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from skola_kopiena.accounts.models import Role
+
+from .factories import (
+    InstitutionFactory,
+    MentorFactory,
+    UserFactory,
+    give_role,
+    give_totp,
+    municipality,
+    region,
+)
+
+
+@pytest.fixture
+def cast(db):
+    """Mentors, school staff of two schools, approvers, staff of two regions, admin, outsider."""
+    riga, vidzeme = region("riga"), region("vidzeme")
+    school = InstitutionFactory(name="Rīgas 1. vidusskola", municipality=municipality("Rīga"))
+    other_school = InstitutionFactory(
+        name="Cēsu 2. pamatskola", municipality=municipality("Cēsu novads")
+    )
+    youth_centre = InstitutionFactory(
+        name="Rīgas jauniešu centrs", kind="youth_centre", municipality=municipality("Rīga")
+    )
+
+    mentor_user = UserFactory(email="mentors@example.lv", first_name="Anna")
+    give_role(mentor_user, Role.MENTOR)
+    mentor = MentorFactory(
+        user=mentor_user, first_name="Anna", last_name="Bērziņa", email=mentor_user.email,
+        municipalities=[municipality("Rīga"), municipality("Jūrmala")],
+    )
+    second_mentor_user = UserFactory(email="otrs.mentors@example.lv")
+    give_role(second_mentor_user, Role.MENTOR)
+    second_mentor = MentorFactory(
+        user=second_mentor_user, first_name="Edgars", last_name="Čaklais",
+        email=second_mentor_user.email, region=vidzeme,
+        municipalities=[municipality("Cēsu novads")],
+    )
+
+    preparer = UserFactory(email="sagatavotajs@example.lv")
+    give_role(preparer, Role.PREPARER, institution=school)
+    other_preparer = UserFactory(email="cits.sagatavotajs@example.lv")
+    give_role(other_preparer, Role.PREPARER, institution=other_school)
+    approver = UserFactory(email="apstiprinatajs@example.lv")
+    give_role(approver, Role.APPROVER, institution=school)
+    youth_approver = UserFactory(email="jc.apstiprinatajs@example.lv")
+    give_role(youth_approver, Role.APPROVER, institution=youth_centre)
+
+    staff = UserFactory(email="koordinators@example.lv")
+    give_role(staff, Role.STAFF, region=riga)
+    give_totp(staff)
+    other_staff = UserFactory(email="vidzemes.koordinators@example.lv")
+    give_role(other_staff, Role.STAFF, region=vidzeme)
+    give_totp(other_staff)
+    admin = UserFactory(email="admins@example.lv")
+    give_role(admin, Role.ADMIN)
+    give_totp(admin)
+    outsider = UserFactory(email="svesais@example.lv")
+
+    return SimpleNamespace(
+        riga=riga, vidzeme=vidzeme, school=school, other_school=other_school,
+        youth_centre=youth_centre, mentor=mentor, second_mentor=second_mentor,
+        mentor_user=mentor_user, second_mentor_user=second_mentor_user, preparer=preparer,
+        other_preparer=other_preparer, approver=approver, youth_approver=youth_approver,
+        staff=staff, other_staff=other_staff, admin=admin, outsider=outsider,
+    )
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,126 @@
+"""Every URL of the portal, as every role: who gets 200, 302 (to login), 403, 404 or 405.
+
+ACC: deny by default; another region's or school's object answers 404, not 403. A new view
+is not done until its row is here; `test_every_url_is_in_the_matrix` fails otherwise.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from mentors import services as mentor_services
+from tests.factories import municipality
+
+ROLES = ["anonymous", "outsider", "mentor", "preparer", "approver", "youth_approver", "staff",
+         "other_staff", "admin"]
+
+
+def expect(default, **overrides):
+    return {role: overrides.get(role, default) for role in ROLES} | {
+        "anonymous": overrides.get("anonymous", 302)
+    }
+
+
+STAFF_ONLY = expect(403, staff=200, other_staff=200, admin=200)
+SEARCHERS = expect(403, preparer=200, approver=200, youth_approver=200, staff=200,
+                   other_staff=200, admin=200)
+MENTOR_ONLY = expect(403, mentor=200)
+ANY_ROLE = expect(200)
+POST_ONLY = expect(405)
+
+
+@pytest.fixture
+def objects(cast):
+    change_request = mentor_services.change_request_submit(
+        actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2999 9999",
+        municipalities=[municipality("Rīga")],
+    )
+    csv_file = SimpleUploadedFile(
+        "mentori.csv",
+        "vārds,uzvārds,e-pasts,tālrunis,apliecības numurs,reģions,pašvaldības\n"
+        "Jana,Kļava,jana@example.lv,+371 2111 1111,SK-9001,riga,Rīga\n".encode(),
+    )
+    from skola_kopiena.accounts.permissions import acting_for
+
+    registry_import = mentor_services.registry_import_preview(
+        actor=cast.staff, acting=acting_for(cast.staff), upload=csv_file
+    )
+    return {"change_request": change_request, "import": registry_import}
+
+
+def matrix(cast, objects):
+    mentor = cast.mentor
+    imp = objects["import"]
+    return [
+        ("/", ANY_ROLE),
+        ("/loma/", POST_ONLY),
+        ("/mentori/", SEARCHERS),
+        (f"/mentori/{mentor.pk}/", expect(403, preparer=200, approver=200, youth_approver=200,
+                                         staff=200, other_staff=404, admin=200)),
+        ("/mentori/mans-ieraksts/", MENTOR_ONLY),
+        ("/mentori/mans-ieraksts/izmainas/", MENTOR_ONLY),
+        ("/mentori/mans-ieraksts/redzamiba/", POST_ONLY),
+        ("/mentori/izmainu-pieprasijumi/", STAFF_ONLY),
+        (f"/mentori/izmainu-pieprasijumi/{objects['change_request'].pk}/",
+         expect(403, staff=200, other_staff=404, admin=200)),
+        ("/mentori/imports/", STAFF_ONLY),
+        (f"/mentori/imports/{imp.pk}/", expect(403, staff=200, other_staff=404, admin=200)),
+        (f"/faili/mentors/registryimport/{imp.pk}/source_file/",
+         expect(404, staff=200, admin=200)),
+        ("/admin/", expect(302, staff=200, other_staff=200, admin=200)),
+        ("/admin/mentors/mentor/", expect(302, staff=200, other_staff=200, admin=200)),
+        ("/admin/accounts/accesslog/", expect(302, staff=403, other_staff=403, admin=200)),
+    ]
+
+
+def _client(cast, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(getattr(cast, {"mentor": "mentor_user"}.get(role, role)))
+    return client
+
+
+@pytest.mark.django_db
+def test_every_url_answers_each_role_as_the_matrix_says(cast, objects):
+    failures = []
+    for role in ROLES:
+        client = _client(cast, role)
+        for url, expected in matrix(cast, objects):
+            status = client.get(url).status_code
+            if status != expected[role]:
+                failures.append(f"{role:>14} GET {url}: {status}, expected {expected[role]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_the_login_page(cast, objects):
+    for url, _ in matrix(cast, objects):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))
+
+
+def _portal_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = entry.namespace or ""
+            if namespace in {"admin"} or str(entry.pattern).startswith("accounts/"):
+                continue
+            yield from _portal_patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+@pytest.mark.django_db
+def test_every_url_is_in_the_matrix(cast, objects):
+    """A new view must join the matrix above."""
+    import re
+
+    covered = [url for url, _ in matrix(cast, objects)]
+    for pattern in _portal_patterns():
+        if pattern.startswith("valoda/"):
+            continue  # Django's language switch: no data behind it
+        regex = "^/" + re.sub(r"<[^>]+>", r"[^/]+", pattern) + "$"
+        assert any(re.match(regex, url) for url in covered), f"/{pattern} is not in the matrix"
