@@ -21,8 +21,16 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
 
 @admin.register(Mentor)
 class MentorAdmin(RegionScopedAdmin):
-    list_display = ["last_name", "first_name", "email", "phone", "certificate_number", "region",
-                    "is_available", "hidden_from_search"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "phone",
+        "certificate_number",
+        "region",
+        "is_available",
+        "hidden_from_search",
+    ]
     list_filter = ["region", "is_available", "hidden_from_search", "municipalities"]
     search_fields = ["first_name", "last_name", "email", "certificate_number"]
     list_select_related = ["region"]
@@ -47,8 +55,15 @@ class ChangeRequestAdmin(RegionScopedAdmin):
 class RegistryImportAdmin(SimpleHistoryAdmin):
     list_display = ["original_name", "status", "uploaded_by", "uploaded_at", "imported_count"]
     list_filter = ["status"]
-    readonly_fields = ["original_name", "status", "uploaded_by", "uploaded_at", "imported_at",
-                       "imported_count", "errors"]
+    readonly_fields = [
+        "original_name",
+        "status",
+        "uploaded_by",
+        "uploaded_at",
+        "imported_at",
+        "imported_count",
+        "errors",
+    ]
     exclude = ["rows", "source_file"]
 
     def has_add_permission(self, request):

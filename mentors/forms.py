@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from skola_kopiena.collation import latvian
+from skola_kopiena.files.fields import PrivateUploadField
+from skola_kopiena.files.validation import SPREADSHEET_KINDS
 from skola_kopiena.schools.models import Municipality, Region
 
 from .models import phone_validator
@@ -57,18 +59,11 @@ class ChangeRequestDecisionForm(forms.Form):
 
 
 class RegistryImportForm(forms.Form):
-    file = forms.FileField(
+    file = PrivateUploadField(
         label=_("Spreadsheet of trained mentors"),
+        kinds=SPREADSHEET_KINDS,
         help_text=_(
             "CSV or XLSX with the columns: vārds, uzvārds, e-pasts, tālrunis, apliecības "
-            "numurs, reģions, pašvaldības (separated by semicolons)."
+            "numurs, reģions, pašvaldības (several municipalities separated by semicolons)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The spreadsheet is larger than 5 MB."))
-        return upload
-

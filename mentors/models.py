@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from skola_kopiena.files.fields import PrivateFileField
+from skola_kopiena.files.validation import SPREADSHEET_KINDS
 
 # CAP-1: a mentor supports at most six learners in one semester.
 MAX_LEARNERS_PER_SEMESTER = 6
@@ -157,7 +158,7 @@ class RegistryImport(models.Model):
         PREVIEW = "preview", _("preview")
         IMPORTED = "imported", _("imported")
 
-    source_file = PrivateFileField(_("file"))
+    source_file = PrivateFileField(_("file"), kinds=SPREADSHEET_KINDS)
     original_name = models.CharField(_("file name"), max_length=255)
     rows = models.JSONField(_("rows"), default=list)
     errors = models.JSONField(_("errors"), default=list)
@@ -165,7 +166,9 @@ class RegistryImport(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

@@ -20,7 +20,8 @@ def registry_search(acting, *, municipality=None, region=None, name=""):
         mentors = mentors.filter(region=region)
     for word in name.split():
         mentors = mentors.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
             | Q(certificate_number__iexact=word)
         )
     return (

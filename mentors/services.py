@@ -7,10 +7,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skola_kopiena.accounts.models import Role, RoleMembership, User
+from skola_kopiena.files.validation import SPREADSHEET_KINDS, validate_upload
 from skola_kopiena.schools.models import Municipality, Region
 
 from .models import ChangeRequest, Mentor, RegistryImport, phone_validator
@@ -19,8 +21,9 @@ from .models import ChangeRequest, Mentor, RegistryImport, phone_validator
 
 
 @transaction.atomic
-def change_request_submit(*, actor, mentor, email="", phone="", region=None, municipalities=None,
-                          note=""):
+def change_request_submit(
+    *, actor, mentor, email="", phone="", region=None, municipalities=None, note=""
+):
     """REG-3: a mentor asks for new contact data, region or municipalities."""
     if ChangeRequest.objects.filter(mentor=mentor, status=ChangeRequest.Status.PENDING).exists():
         raise ValidationError(
@@ -133,13 +136,24 @@ COLUMNS = {
     "last_name": ("uzvārds", "last name", "last_name"),
     "email": ("e-pasts", "epasts", "email", "e-mail"),
     "phone": ("tālrunis", "telefons", "phone"),
-    "certificate_number": ("apliecības numurs", "apliecības nr.", "certificate number",
-                           "certificate_number"),
+    "certificate_number": (
+        "apliecības numurs",
+        "apliecības nr.",
+        "certificate number",
+        "certificate_number",
+    ),
     "region": ("reģions", "region"),
     "municipalities": ("pašvaldības", "municipalities"),
 }
-REQUIRED = ["first_name", "last_name", "email", "phone", "certificate_number", "region",
-            "municipalities"]
+REQUIRED = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "certificate_number",
+    "region",
+    "municipalities",
+]
 
 
 def _read_table(upload, kind):
@@ -150,12 +164,17 @@ def _read_table(upload, kind):
 
         workbook = load_workbook(upload, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        table = [["" if v is None else str(v).strip() for v in row]
-                 for row in sheet.iter_rows(values_only=True)]
+        table = [
+            ["" if v is None else str(v).strip() for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
         workbook.close()
         return table
     raw = upload.read()
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1257")  # Excel's "CSV" on Latvian Windows
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
     except csv.Error:
@@ -181,8 +200,12 @@ def parse_registry_rows(table, *, region_limit_id=None):
     positions = _map_heading(table[0])
     missing = [COLUMNS[f][0] for f in REQUIRED if f not in positions]
     if missing:
-        return [], [{"row": 1, "message": _("Missing columns: %(columns)s.")
-                     % {"columns": ", ".join(missing)}}]
+        return [], [
+            {
+                "row": 1,
+                "message": _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)},
+            }
+        ]
 
     regions = {r.name.lower(): r for r in Region.objects.all()}
     regions.update({r.code.lower(): r for r in Region.objects.all()})
@@ -208,17 +231,23 @@ def parse_registry_rows(table, *, region_limit_id=None):
             if email in existing_emails:
                 problems.append(_("email %(email)s is already in the registry") % {"email": email})
             elif email in seen_emails:
-                problems.append(_("email %(email)s repeats row %(row)s")
-                                % {"email": email, "row": seen_emails[email]})
+                problems.append(
+                    _("email %(email)s repeats row %(row)s")
+                    % {"email": email, "row": seen_emails[email]}
+                )
             seen_emails.setdefault(email, number)
         certificate = value["certificate_number"]
         if certificate:
             if certificate in existing_certificates:
-                problems.append(_("certificate number %(number)s is already in the registry")
-                                % {"number": certificate})
+                problems.append(
+                    _("certificate number %(number)s is already in the registry")
+                    % {"number": certificate}
+                )
             elif certificate in seen_certificates:
-                problems.append(_("certificate number %(number)s repeats row %(row)s")
-                                % {"number": certificate, "row": seen_certificates[certificate]})
+                problems.append(
+                    _("certificate number %(number)s repeats row %(row)s")
+                    % {"number": certificate, "row": seen_certificates[certificate]}
+                )
             seen_certificates.setdefault(certificate, number)
         if value["phone"]:
             try:
@@ -240,16 +269,18 @@ def parse_registry_rows(table, *, region_limit_id=None):
         if problems:
             errors.append({"row": number, "message": "; ".join(problems)})
         else:
-            rows.append({
-                "row": number,
-                "first_name": value["first_name"],
-                "last_name": value["last_name"],
-                "email": email,
-                "phone": value["phone"],
-                "certificate_number": certificate,
-                "region_id": region.pk,
-                "municipality_ids": municipality_ids,
-            })
+            rows.append(
+                {
+                    "row": number,
+                    "first_name": value["first_name"],
+                    "last_name": value["last_name"],
+                    "email": email,
+                    "phone": value["phone"],
+                    "certificate_number": certificate,
+                    "region_id": region.pk,
+                    "municipality_ids": municipality_ids,
+                }
+            )
     if not rows and not errors:
         errors.append({"row": 0, "message": _("The file has no mentors.")})
     return rows, errors
@@ -258,16 +289,13 @@ def parse_registry_rows(table, *, region_limit_id=None):
 @transaction.atomic
 def registry_import_preview(*, actor, acting, upload):
     """Read and check the spreadsheet; nothing enters the registry yet."""
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        kind = "xlsx"
-    elif name.endswith((".csv", ".txt")):
-        kind = "csv"
-    else:
-        raise ValidationError({"file": _("Upload the registry as a .csv or .xlsx file.")})
+    try:
+        kind = getattr(upload, "upload_kind", None) or validate_upload(upload, SPREADSHEET_KINDS)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     try:
         table = _read_table(upload, kind)
-    except Exception as error:  # noqa: BLE001 - any unreadable file gets the same clear answer
+    except Exception as error:
         raise ValidationError(
             {"file": _("The file could not be read as %(kind)s.") % {"kind": kind.upper()}}
         ) from error
@@ -294,11 +322,14 @@ def registry_import_confirm(*, actor, acting, registry_import):
     # Re-check against the registry as it is now: someone may have added a mentor since.
     emails = [r["email"] for r in registry_import.rows]
     certificates = [r["certificate_number"] for r in registry_import.rows]
-    clashes = Mentor.objects.filter(email__in=emails).values_list("email", flat=True).union(
-        Mentor.objects.filter(certificate_number__in=certificates).values_list(
+    clashes = [
+        *Mentor.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails)
+        .values_list("lower_email", flat=True),
+        *Mentor.objects.filter(certificate_number__in=certificates).values_list(
             "certificate_number", flat=True
-        )
-    )
+        ),
+    ]
     if clashes:
         raise ValidationError(
             _("Meanwhile these entered the registry: %(values)s. Upload the file again.")

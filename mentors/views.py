@@ -75,8 +75,9 @@ def my_entry(request):
             .select_related("region")
             .prefetch_related("municipalities")
             .first(),
-            "decided": mentor.change_requests.exclude(status=ChangeRequest.Status.PENDING)
-            .select_related("region")[:10],
+            "decided": mentor.change_requests.exclude(
+                status=ChangeRequest.Status.PENDING
+            ).select_related("region")[:10],
         },
     )
 
@@ -106,9 +107,7 @@ def change_request_new(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request, _("Your request has been sent to the regional coordinator.")
-            )
+            messages.success(request, _("Your request has been sent to the regional coordinator."))
             return redirect("mentors:my_entry")
     return render(request, "mentors/change_request_form.html", {"form": form, "mentor": mentor})
 

@@ -33,14 +33,20 @@ def cast(db):
     mentor_user = UserFactory(email="mentors@example.lv", first_name="Anna")
     give_role(mentor_user, Role.MENTOR)
     mentor = MentorFactory(
-        user=mentor_user, first_name="Anna", last_name="Bērziņa", email=mentor_user.email,
+        user=mentor_user,
+        first_name="Anna",
+        last_name="Bērziņa",
+        email=mentor_user.email,
         municipalities=[municipality("Rīga"), municipality("Jūrmala")],
     )
     second_mentor_user = UserFactory(email="otrs.mentors@example.lv")
     give_role(second_mentor_user, Role.MENTOR)
     second_mentor = MentorFactory(
-        user=second_mentor_user, first_name="Edgars", last_name="Čaklais",
-        email=second_mentor_user.email, region=vidzeme,
+        user=second_mentor_user,
+        first_name="Edgars",
+        last_name="Čaklais",
+        email=second_mentor_user.email,
+        region=vidzeme,
         municipalities=[municipality("Cēsu novads")],
     )
 
@@ -65,11 +71,23 @@ def cast(db):
     outsider = UserFactory(email="svesais@example.lv")
 
     return SimpleNamespace(
-        riga=riga, vidzeme=vidzeme, school=school, other_school=other_school,
-        youth_centre=youth_centre, mentor=mentor, second_mentor=second_mentor,
-        mentor_user=mentor_user, second_mentor_user=second_mentor_user, preparer=preparer,
-        other_preparer=other_preparer, approver=approver, youth_approver=youth_approver,
-        staff=staff, other_staff=other_staff, admin=admin, outsider=outsider,
+        riga=riga,
+        vidzeme=vidzeme,
+        school=school,
+        other_school=other_school,
+        youth_centre=youth_centre,
+        mentor=mentor,
+        second_mentor=second_mentor,
+        mentor_user=mentor_user,
+        second_mentor_user=second_mentor_user,
+        preparer=preparer,
+        other_preparer=other_preparer,
+        approver=approver,
+        youth_approver=youth_approver,
+        staff=staff,
+        other_staff=other_staff,
+        admin=admin,
+        outsider=outsider,
     )
 
 
@@ -83,3 +101,12 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

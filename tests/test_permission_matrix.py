@@ -12,8 +12,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from mentors import services as mentor_services
 from tests.factories import municipality
 
-ROLES = ["anonymous", "outsider", "mentor", "preparer", "approver", "youth_approver", "staff",
-         "other_staff", "admin"]
+ROLES = [
+    "anonymous",
+    "outsider",
+    "mentor",
+    "preparer",
+    "approver",
+    "youth_approver",
+    "staff",
+    "other_staff",
+    "admin",
+]
 
 
 def expect(default, **overrides):
@@ -23,8 +32,9 @@ def expect(default, **overrides):
 
 
 STAFF_ONLY = expect(403, staff=200, other_staff=200, admin=200)
-SEARCHERS = expect(403, preparer=200, approver=200, youth_approver=200, staff=200,
-                   other_staff=200, admin=200)
+SEARCHERS = expect(
+    403, preparer=200, approver=200, youth_approver=200, staff=200, other_staff=200, admin=200
+)
 MENTOR_ONLY = expect(403, mentor=200)
 ANY_ROLE = expect(200)
 POST_ONLY = expect(405)
@@ -33,7 +43,9 @@ POST_ONLY = expect(405)
 @pytest.fixture
 def objects(cast):
     change_request = mentor_services.change_request_submit(
-        actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2999 9999",
+        actor=cast.mentor_user,
+        mentor=cast.mentor,
+        phone="+371 2999 9999",
         municipalities=[municipality("Rīga")],
     )
     csv_file = SimpleUploadedFile(
@@ -56,18 +68,29 @@ def matrix(cast, objects):
         ("/", ANY_ROLE),
         ("/loma/", POST_ONLY),
         ("/mentori/", SEARCHERS),
-        (f"/mentori/{mentor.pk}/", expect(403, preparer=200, approver=200, youth_approver=200,
-                                         staff=200, other_staff=404, admin=200)),
+        (
+            f"/mentori/{mentor.pk}/",
+            expect(
+                403,
+                preparer=200,
+                approver=200,
+                youth_approver=200,
+                staff=200,
+                other_staff=404,
+                admin=200,
+            ),
+        ),
         ("/mentori/mans-ieraksts/", MENTOR_ONLY),
         ("/mentori/mans-ieraksts/izmainas/", MENTOR_ONLY),
         ("/mentori/mans-ieraksts/redzamiba/", POST_ONLY),
         ("/mentori/izmainu-pieprasijumi/", STAFF_ONLY),
-        (f"/mentori/izmainu-pieprasijumi/{objects['change_request'].pk}/",
-         expect(403, staff=200, other_staff=404, admin=200)),
+        (
+            f"/mentori/izmainu-pieprasijumi/{objects['change_request'].pk}/",
+            expect(403, staff=200, other_staff=404, admin=200),
+        ),
         ("/mentori/imports/", STAFF_ONLY),
         (f"/mentori/imports/{imp.pk}/", expect(403, staff=200, other_staff=404, admin=200)),
-        (f"/faili/mentors/registryimport/{imp.pk}/source_file/",
-         expect(404, staff=200, admin=200)),
+        (f"/faili/mentors/registryimport/{imp.pk}/source_file/", expect(404, staff=200, admin=200)),
         ("/admin/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/mentors/mentor/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/accounts/accesslog/", expect(302, staff=403, other_staff=403, admin=200)),

@@ -36,7 +36,7 @@ class StaffMfaMiddleware:
             settings.REQUIRE_STAFF_MFA
             and request.user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
-            and permissions.requires_mfa(request.user)
+            and permissions.requires_mfa(request.acting)
             and not self._has_totp(request.user)
         ):
             return redirect(reverse("mfa_activate_totp"))

@@ -96,14 +96,9 @@ def acting_for(user, chosen_membership_id=None):
     return Acting(user=user, membership=chosen, memberships=memberships)
 
 
-def requires_mfa(user):
+def requires_mfa(acting):
     """Project staff and administrators must use a second factor."""
-    return user.is_authenticated and (
-        user.is_superuser
-        or RoleMembership.objects.filter(
-            user=user, is_active=True, role__in=[Role.STAFF, Role.ADMIN]
-        ).exists()
-    )
+    return acting.may_use_admin
 
 
 def require_role(acting, *roles):
@@ -137,9 +132,7 @@ def admin_permission(user, perm):
 
 def admin_region_id(user):
     """The region a regional staff member's admin lists are limited to (None: no limit)."""
-    regions = {
-        m.region_id for m in memberships_of(user) if m.role in (Role.STAFF, Role.ADMIN)
-    }
+    regions = {m.region_id for m in memberships_of(user) if m.role in (Role.STAFF, Role.ADMIN)}
     if user.is_superuser or None in regions or not regions:
         return None
     # A coordinator of several regions sees the first; later issues may widen this.

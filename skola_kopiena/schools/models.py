@@ -126,7 +126,10 @@ class Semester(models.Model):
     """
 
     school_year = models.ForeignKey(
-        SchoolYear, on_delete=models.CASCADE, related_name="semesters", verbose_name=_("school year")
+        SchoolYear,
+        on_delete=models.CASCADE,
+        related_name="semesters",
+        verbose_name=_("school year"),
     )
     number = models.PositiveSmallIntegerField(
         _("semester"), choices=[(1, _("1st semester")), (2, _("2nd semester"))]
@@ -142,7 +145,9 @@ class Semester(models.Model):
         verbose_name_plural = _("semesters")
         ordering = ["start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["school_year", "number"], name="semester_unique_number"),
+            models.UniqueConstraint(
+                fields=["school_year", "number"], name="semester_unique_number"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__gt=F("start_date")), name="semester_ends_after_start"
             ),

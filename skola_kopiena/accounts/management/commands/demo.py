@@ -137,13 +137,9 @@ class Command(BaseCommand):
         mentors[0].save()
 
         preparer = self._user("preparer@demo.lv", "Baiba", "Sproģe")
-        RoleMembership.objects.get_or_create(
-            user=preparer, role=Role.PREPARER, institution=school
-        )
+        RoleMembership.objects.get_or_create(user=preparer, role=Role.PREPARER, institution=school)
         approver = self._user("approver@demo.lv", "Uldis", "Rozenbergs")
-        RoleMembership.objects.get_or_create(
-            user=approver, role=Role.APPROVER, institution=school
-        )
+        RoleMembership.objects.get_or_create(user=approver, role=Role.APPROVER, institution=school)
         staff = self._user("staff@demo.lv", "Vineta", "Ķirse")
         RoleMembership.objects.get_or_create(user=staff, role=Role.STAFF, region=riga)
         admin = self._user("admin@demo.lv", "Pēteris", "Admins")

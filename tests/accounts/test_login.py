@@ -1,0 +1,111 @@
+import pytest
+from django.core import mail
+from django.test import Client, override_settings
+
+from skola_kopiena.accounts.models import Role, User
+from tests.factories import PASSWORD, UserFactory, give_role, give_totp
+
+
+def login(client, email, password=PASSWORD):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+def test_anonymous_visitors_see_only_the_latvian_login_page(db):
+    client = Client()
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+    page = response.content.decode()
+    assert 'lang="lv"' in page
+    assert "Parole" in page  # the field labels are Latvian
+
+
+def test_a_user_logs_in_by_email_and_password_and_lands_on_the_dashboard(cast):
+    client = Client()
+    response = login(client, "SAGATAVOTAJS@example.lv")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_wrong_password_is_refused_and_repeated_attempts_are_slowed_down(cast):
+    client = Client()
+    for _ in range(5):
+        response = login(client, cast.preparer.email, "nepareiza-parole")
+        assert response.status_code == 200
+    # Now even the right password is held back for a while.
+    response = login(client, cast.preparer.email)
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+
+
+def test_there_is_no_public_sign_up(db):
+    client = Client()
+    client.post(
+        "/accounts/signup/",
+        {"email": "jauns@example.lv", "password1": "Garaparole-2026", "password2": "Garaparole-2026"},
+    )
+    assert not User.objects.filter(email="jauns@example.lv").exists()
+
+
+def test_a_forgotten_password_is_reset_by_email(cast):
+    response = Client().post("/accounts/password/reset/", {"email": cast.preparer.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [cast.preparer.email]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_logging_out_ends_the_session(cast, client_for):
+    client = client_for(cast.preparer)
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_staff_without_a_second_factor_must_set_one_up_first(db):
+    staff = UserFactory()
+    give_role(staff, Role.STAFF)
+    client = Client()
+    login(client, staff.email)
+    response = client.get("/mentori/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    # Setting up the factor asks for the password once more (allauth's reauthentication).
+    reauthenticate = client.get("/accounts/2fa/totp/activate/")
+    assert reauthenticate["Location"].startswith("/accounts/reauthenticate/")
+    client.post(reauthenticate["Location"], {"password": PASSWORD})
+    activation = client.get("/accounts/2fa/totp/activate/")
+    assert activation.status_code == 200
+    assert activation.context["form"].secret  # the key to scan into the authenticator app
+    give_totp(staff)
+    assert client.get("/mentori/").status_code == 200
+
+
+def test_mentors_and_school_staff_need_no_second_factor(cast, client_for):
+    assert client_for(cast.preparer).get("/mentori/").status_code == 200
+    assert client_for(cast.mentor_user).get("/mentori/mans-ieraksts/").status_code == 200
+
+
+@override_settings(REQUIRE_STAFF_MFA=False)
+def test_the_second_factor_requirement_can_be_switched_off_for_the_demo(db):
+    staff = UserFactory()
+    give_role(staff, Role.STAFF)
+    client = Client()
+    client.force_login(staff)
+    assert client.get("/mentori/").status_code == 200
+
+
+def test_staff_with_totp_log_in_with_a_code_after_the_password(cast):
+    response = login(Client(), cast.staff.email)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+
+
+def test_the_admin_logs_in_through_the_same_protected_login(db):
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role", ["preparer", "approver", "mentor_user"])
+def test_school_staff_and_mentors_cannot_enter_the_admin(cast, client_for, role):
+    response = client_for(getattr(cast, role)).get("/admin/")
+    assert response.status_code == 302

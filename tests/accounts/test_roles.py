@@ -1,0 +1,91 @@
+from skola_kopiena.accounts.models import AccessLog, Role, RoleMembership
+from tests.factories import UserFactory, give_role
+
+
+def test_a_user_with_several_roles_picks_which_one_to_act_as(cast, client_for):
+    give_role(cast.preparer, Role.APPROVER, institution=cast.school)
+    client = client_for(cast.preparer)
+    assert client.get("/").context["acting"].role == Role.PREPARER
+    approver = cast.preparer.memberships.get(role=Role.APPROVER)
+    response = client.post("/loma/", {"membership": approver.pk, "next": "/mentori/"})
+    assert response.status_code == 302 and response["Location"] == "/mentori/"
+    assert client.get("/").context["acting"].role == Role.APPROVER
+
+
+def test_nobody_can_act_in_a_role_of_someone_else(cast, client_for):
+    foreign = cast.staff.memberships.get()
+    response = client_for(cast.preparer).post("/loma/", {"membership": foreign.pk})
+    assert response.status_code == 403
+
+
+def test_a_role_switch_never_redirects_off_the_site(cast, client_for):
+    membership = cast.preparer.memberships.get()
+    response = client_for(cast.preparer).post(
+        "/loma/", {"membership": membership.pk, "next": "https://example.com/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_a_revoked_role_takes_effect_on_the_next_request(cast, client_for):
+    client = client_for(cast.preparer)
+    assert client.get("/mentori/").status_code == 200
+    membership = cast.preparer.memberships.get()
+    membership.is_active = False
+    membership.save()
+    assert client.get("/mentori/").status_code == 403
+
+
+def test_a_user_without_a_role_sees_nothing_but_an_explanation(cast, client_for):
+    # ACC: deny by default.
+    client = client_for(cast.outsider)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.context["acting"].role is None
+    assert client.get("/mentori/").status_code == 403
+
+
+def test_scope_must_match_the_role(db):
+    user = UserFactory()
+    membership = RoleMembership(user=user, role=Role.PREPARER)
+    from django.core.exceptions import ValidationError
+
+    try:
+        membership.full_clean()
+    except ValidationError:
+        pass
+    else:
+        raise AssertionError("a preparer without an institution must be refused")
+
+
+def test_history_records_who_changed_a_role(cast, client_for):
+    membership = cast.preparer.memberships.get()
+    client = client_for(cast.admin)
+    response = client.post(
+        f"/admin/accounts/user/{cast.preparer.pk}/change/",
+        {
+            "email": cast.preparer.email,
+            "first_name": "Ieva",
+            "last_name": "Jaunā",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": membership.pk,
+            "memberships-0-user": cast.preparer.pk,
+            "memberships-0-role": "approver",
+            "memberships-0-institution": cast.school.pk,
+            "memberships-0-is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert membership.role == Role.APPROVER
+    assert membership.history.first().history_user == cast.admin
+
+
+def test_staff_read_the_access_log_only_through_the_admin_and_cannot_edit_it(cast, client_for):
+    AccessLog.objects.create(user=cast.staff, role="staff", action="download", object_type="x", object_id="1")
+    client = client_for(cast.admin)
+    assert client.get("/admin/accounts/accesslog/").status_code == 200
+    log = AccessLog.objects.get()
+    assert client.post(f"/admin/accounts/accesslog/{log.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AccessLog.objects.count() == 1

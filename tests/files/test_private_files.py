@@ -1,0 +1,129 @@
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
+from django.test import override_settings
+
+from mentors.models import RegistryImport
+from mentors.services import registry_import_preview
+from skola_kopiena.accounts.models import AccessLog
+from skola_kopiena.accounts.permissions import acting_for
+from skola_kopiena.files.fields import PrivateUploadField
+from skola_kopiena.files.validation import validate_upload
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def asice(mimetype=b"application/vnd.etsi.asic-e+zip"):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
+        archive.writestr("META-INF/signatures0.xml", "<XAdESSignatures/>")
+        archive.writestr("ligums.pdf", PDF)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name,content,kind",
+    [("skenets.pdf", PDF, "pdf"), ("foto.png", PNG, "png"), ("foto.jpg", JPEG, "jpeg"),
+     ("ligums.edoc", asice(), "asice"), ("ligums.asice", asice(), "asice")],
+)
+def test_real_pdf_images_and_e_signed_containers_are_accepted(name, content, kind):
+    # ACC-2: the content decides, not the name.
+    assert validate_upload(SimpleUploadedFile(name, content)) == kind
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [("virus.pdf", b"MZ\x90\x00 an executable"), ("lapa.pdf", b"<html>hello</html>"),
+     ("arhivs.edoc", asice(b"application/zip")), ("teksts.png", b"just text")],
+)
+def test_files_whose_content_is_not_allowed_are_refused_with_a_clear_message(name, content):
+    with pytest.raises(ValidationError) as error:
+        validate_upload(SimpleUploadedFile(name, content))
+    assert error.value.code == "file_type"
+    assert ".edoc" in error.value.messages[0]
+
+
+def test_files_over_10_mb_and_empty_files_are_refused():
+    big = SimpleUploadedFile("liels.pdf", PDF + b"0" * (10 * 1024 * 1024))
+    with pytest.raises(ValidationError) as error:
+        validate_upload(big)
+    assert error.value.code == "file_too_large"
+    with pytest.raises(ValidationError) as error:
+        validate_upload(SimpleUploadedFile("tukss.pdf", b""))
+    assert error.value.code == "file_empty"
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField()
+    document = PrivateUploadField()
+
+
+def test_a_bad_file_gets_an_error_at_its_field_and_the_rest_of_the_form_is_kept():
+    form = DocumentForm({"title": "Vecāka iesniegums"}, {"document": SimpleUploadedFile("a.pdf", b"nope")})
+    assert not form.is_valid()
+    assert list(form.errors) == ["document"]
+    rendered = Template("{{ form.title }}").render(Context({"form": form}))
+    assert 'value="Vecāka iesniegums"' in rendered
+
+
+@pytest.fixture
+def stored_import(cast):
+    upload = SimpleUploadedFile(
+        "Mentoru saraksts.csv",
+        "vārds,uzvārds,e-pasts,tālrunis,apliecības numurs,reģions,pašvaldības\n".encode(),
+    )
+    return registry_import_preview(actor=cast.staff, acting=acting_for(cast.staff), upload=upload)
+
+
+def test_uploads_are_stored_privately_under_a_generated_name(stored_import):
+    # ACC-2: outside static/, never under the uploader's name.
+    path = Path(stored_import.source_file.path)
+    assert path.suffix == ".csv" and path.exists()
+    assert path.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    assert "Mentoru" not in path.name and "saraksts" not in path.name
+    assert not path.is_relative_to(settings.BASE_DIR / "static")
+    with pytest.raises(NotImplementedError):
+        stored_import.source_file.url  # noqa: B018 - there is no public address to give
+
+
+def test_download_is_permission_checked_logged_and_never_cached(cast, client_for, stored_import):
+    # ACC-2
+    url = f"/faili/mentors/registryimport/{stored_import.pk}/source_file/"
+    response = client_for(cast.staff).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "Mentoru saraksts.csv" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.object_id) == (cast.staff, "download", str(stored_import.pk))
+    for user in (cast.mentor_user, cast.preparer, cast.approver, cast.other_staff, cast.outsider):
+        assert client_for(user).get(url).status_code == 404
+    assert AccessLog.objects.count() == 1
+
+
+def test_there_is_no_public_address_for_uploads(cast, client_for, stored_import):
+    # ACC-2: no MEDIA_URL route; guessing a path gets nothing.
+    assert not settings.MEDIA_URL or settings.MEDIA_URL == "/"
+    name = stored_import.source_file.name
+    for guess in (f"/media/{name}", f"/{name}", f"/static/{name}"):
+        assert client_for(cast.admin).get(guess).status_code == 404
+
+
+def test_the_model_field_checks_content_even_without_a_form(cast):
+    # Admin actions, commands and tasks cannot skip the check: a PDF is no spreadsheet.
+    registry_import = RegistryImport(original_name="x", uploaded_by=cast.staff)
+    with pytest.raises(ValidationError):
+        registry_import.source_file.save("x.csv", SimpleUploadedFile("x.csv", PDF), save=True)
+    with override_settings(FILE_UPLOAD_MAX_BYTES=10), pytest.raises(ValidationError):
+        registry_import.source_file.save("x.csv", SimpleUploadedFile("x.csv", b"a,b,c\n" * 5))
