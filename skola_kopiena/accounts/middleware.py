@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -60,3 +62,14 @@ class NoStoreMiddleware:
         if request.user.is_authenticated and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class LatvianFirstLocaleMiddleware(LocaleMiddleware):
+    """Latvian unless the person chose English with the switch: the browser's language list
+    does not decide, so a borrowed English-language laptop still shows the portal in Latvian."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -18,7 +18,7 @@ from .models import Role, RoleMembership
 
 ROLE_ORDER = [Role.MENTOR, Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN]
 # Apps that project staff manage in the admin; administrators manage everything.
-STAFF_ADMIN_APPS = {"schools", "mentors"}
+STAFF_ADMIN_APPS = {"accounts", "schools", "mentors"}
 REGISTRY_MANAGERS = (Role.STAFF, Role.ADMIN)
 
 
@@ -128,6 +128,19 @@ def admin_permission(user, perm):
         return True
     app_label = perm.split(".", 1)[0]
     return Role.STAFF in roles and app_label in STAFF_ADMIN_APPS
+
+
+def can_grant_role(user, role):
+    """Only administrators make administrators; project staff give every other role."""
+    return role != Role.ADMIN or user.is_superuser or Role.ADMIN in set(
+        memberships_of(user).values_list("role", flat=True)
+    )
+
+
+def may_edit_account(user, account):
+    """Staff edit accounts, but not those of administrators (that would be a way up)."""
+    is_admin_account = account.is_superuser or account.memberships.filter(role=Role.ADMIN).exists()
+    return not is_admin_account or can_grant_role(user, Role.ADMIN)
 
 
 def admin_region_id(user):

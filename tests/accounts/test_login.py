@@ -17,6 +17,7 @@ def test_anonymous_visitors_see_only_the_latvian_login_page(db):
     page = response.content.decode()
     assert 'lang="lv"' in page
     assert "Parole" in page  # the field labels are Latvian
+    assert "/accounts/signup/" not in page  # no invitation to sign up
 
 
 def test_a_user_logs_in_by_email_and_password_and_lands_on_the_dashboard(cast):
@@ -109,3 +110,11 @@ def test_the_admin_logs_in_through_the_same_protected_login(db):
 def test_school_staff_and_mentors_cannot_enter_the_admin(cast, client_for, role):
     response = client_for(getattr(cast, role)).get("/admin/")
     assert response.status_code == 302
+
+
+def test_the_portal_speaks_latvian_even_to_an_english_browser_until_english_is_chosen(cast, client_for):
+    client = client_for(cast.preparer)
+    page = client.get("/mentori/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="lv"' in page.content.decode()
+    client.post("/valoda/", {"language": "en", "next": "/mentori/"})
+    assert 'lang="en"' in client.get("/mentori/").content.decode()

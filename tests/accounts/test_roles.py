@@ -1,4 +1,4 @@
-from skola_kopiena.accounts.models import AccessLog, Role, RoleMembership
+from skola_kopiena.accounts.models import AccessLog, Role, RoleMembership, User
 from tests.factories import UserFactory, give_role
 
 
@@ -89,3 +89,46 @@ def test_staff_read_the_access_log_only_through_the_admin_and_cannot_edit_it(cas
     log = AccessLog.objects.get()
     assert client.post(f"/admin/accounts/accesslog/{log.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessLog.objects.count() == 1
+
+
+def _user_form(user, membership, role):
+    return {
+        "email": user.email, "first_name": "Ieva", "last_name": "Jaunā", "is_active": "on",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": membership.pk, "memberships-0-user": user.pk,
+        "memberships-0-role": role, "memberships-0-is_active": "on",
+    }
+
+
+def test_project_staff_create_accounts_but_cannot_make_administrators(cast, client_for):
+    client = client_for(cast.staff)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"email": "jauna.skolotaja@example.lv", "first_name": "Jana", "last_name": "Skolotāja",
+         "password1": "Drosa-parole-2026", "password2": "Drosa-parole-2026",
+         "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+         "memberships-0-role": "preparer", "memberships-0-institution": cast.school.pk,
+         "memberships-0-is_active": "on"},
+    )
+    assert response.status_code == 302
+    created = User.objects.get(email="jauna.skolotaja@example.lv")
+    assert created.memberships.get().institution == cast.school
+
+    mentor_membership = cast.mentor_user.memberships.get()
+    refused = client.post(
+        f"/admin/accounts/user/{cast.mentor_user.pk}/change/",
+        _user_form(cast.mentor_user, mentor_membership, "admin"),
+    )
+    assert refused.status_code == 200
+    mentor_membership.refresh_from_db()
+    assert mentor_membership.role == Role.MENTOR
+
+
+def test_project_staff_cannot_change_an_administrators_account(cast, client_for):
+    membership = cast.admin.memberships.get()
+    response = client_for(cast.staff).post(
+        f"/admin/accounts/user/{cast.admin.pk}/change/", _user_form(cast.admin, membership, "admin")
+    )
+    assert response.status_code == 403
+    cast.admin.refresh_from_db()
+    assert cast.admin.last_name != "Jaunā"
