@@ -47,7 +47,9 @@ class ChangeRequestForm(forms.Form):
         field = self.fields["municipalities"]
         groups = {}
         for municipality in field.queryset:
-            groups.setdefault(municipality.region.name, []).append((municipality.pk, municipality.name))
+            groups.setdefault(municipality.region.name, []).append(
+                (municipality.pk, municipality.name)
+            )
         field.choices = sorted(groups.items(), key=lambda group: sort_key(group[0]))
 
     def clean_phone(self):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from . import permissions
 

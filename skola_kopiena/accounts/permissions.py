@@ -132,8 +132,10 @@ def admin_permission(user, perm):
 
 def can_grant_role(user, role):
     """Only administrators make administrators; project staff give every other role."""
-    return role != Role.ADMIN or user.is_superuser or Role.ADMIN in set(
-        memberships_of(user).values_list("role", flat=True)
+    return (
+        role != Role.ADMIN
+        or user.is_superuser
+        or Role.ADMIN in set(memberships_of(user).values_list("role", flat=True))
     )
 
 

@@ -48,7 +48,9 @@ class PrivateUploadField(forms.FileField):
         kwargs.setdefault("help_text", HELP_TEXTS.get(kinds, ""))
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault(
-            "accept", ",".join(f".{KINDS[k][0]}" for k in kinds) + (",.jpeg,.asice" if "pdf" in kinds else "")
+            "accept",
+            ",".join(f".{KINDS[k][0]}" for k in kinds)
+            + (",.jpeg,.asice" if "pdf" in kinds else ""),
         )
 
     def clean(self, data, initial=None):
@@ -84,4 +86,6 @@ class PrivateFileField(models.FileField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": PrivateUploadField, "kinds": self.kinds, **kwargs})
+        return super().formfield(
+            **{"form_class": PrivateUploadField, "kinds": self.kinds, **kwargs}
+        )

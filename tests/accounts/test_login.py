@@ -42,7 +42,11 @@ def test_there_is_no_public_sign_up(db):
     client = Client()
     client.post(
         "/accounts/signup/",
-        {"email": "jauns@example.lv", "password1": "Garaparole-2026", "password2": "Garaparole-2026"},
+        {
+            "email": "jauns@example.lv",
+            "password1": "Garaparole-2026",
+            "password2": "Garaparole-2026",
+        },
     )
     assert not User.objects.filter(email="jauns@example.lv").exists()
 
@@ -112,7 +116,9 @@ def test_school_staff_and_mentors_cannot_enter_the_admin(cast, client_for, role)
     assert response.status_code == 302
 
 
-def test_the_portal_speaks_latvian_even_to_an_english_browser_until_english_is_chosen(cast, client_for):
+def test_the_portal_speaks_latvian_even_to_an_english_browser_until_english_is_chosen(
+    cast, client_for
+):
     client = client_for(cast.preparer)
     page = client.get("/mentori/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="lv"' in page.content.decode()

@@ -83,20 +83,31 @@ def test_history_records_who_changed_a_role(cast, client_for):
 
 
 def test_staff_read_the_access_log_only_through_the_admin_and_cannot_edit_it(cast, client_for):
-    AccessLog.objects.create(user=cast.staff, role="staff", action="download", object_type="x", object_id="1")
+    AccessLog.objects.create(
+        user=cast.staff, role="staff", action="download", object_type="x", object_id="1"
+    )
     client = client_for(cast.admin)
     assert client.get("/admin/accounts/accesslog/").status_code == 200
     log = AccessLog.objects.get()
-    assert client.post(f"/admin/accounts/accesslog/{log.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/accounts/accesslog/{log.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert AccessLog.objects.count() == 1
 
 
 def _user_form(user, membership, role):
     return {
-        "email": user.email, "first_name": "Ieva", "last_name": "Jaunā", "is_active": "on",
-        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1",
-        "memberships-0-id": membership.pk, "memberships-0-user": user.pk,
-        "memberships-0-role": role, "memberships-0-is_active": "on",
+        "email": user.email,
+        "first_name": "Ieva",
+        "last_name": "Jaunā",
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": membership.pk,
+        "memberships-0-user": user.pk,
+        "memberships-0-role": role,
+        "memberships-0-is_active": "on",
     }
 
 
@@ -104,11 +115,18 @@ def test_project_staff_create_accounts_but_cannot_make_administrators(cast, clie
     client = client_for(cast.staff)
     response = client.post(
         "/admin/accounts/user/add/",
-        {"email": "jauna.skolotaja@example.lv", "first_name": "Jana", "last_name": "Skolotāja",
-         "password1": "Drosa-parole-2026", "password2": "Drosa-parole-2026",
-         "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-         "memberships-0-role": "preparer", "memberships-0-institution": cast.school.pk,
-         "memberships-0-is_active": "on"},
+        {
+            "email": "jauna.skolotaja@example.lv",
+            "first_name": "Jana",
+            "last_name": "Skolotāja",
+            "password1": "Drosa-parole-2026",
+            "password2": "Drosa-parole-2026",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-role": "preparer",
+            "memberships-0-institution": cast.school.pk,
+            "memberships-0-is_active": "on",
+        },
     )
     assert response.status_code == 302
     created = User.objects.get(email="jauna.skolotaja@example.lv")

@@ -33,8 +33,13 @@ def asice(mimetype=b"application/vnd.etsi.asic-e+zip"):
 
 @pytest.mark.parametrize(
     "name,content,kind",
-    [("skenets.pdf", PDF, "pdf"), ("foto.png", PNG, "png"), ("foto.jpg", JPEG, "jpeg"),
-     ("ligums.edoc", asice(), "asice"), ("ligums.asice", asice(), "asice")],
+    [
+        ("skenets.pdf", PDF, "pdf"),
+        ("foto.png", PNG, "png"),
+        ("foto.jpg", JPEG, "jpeg"),
+        ("ligums.edoc", asice(), "asice"),
+        ("ligums.asice", asice(), "asice"),
+    ],
 )
 def test_real_pdf_images_and_e_signed_containers_are_accepted(name, content, kind):
     # ACC-2: the content decides, not the name.
@@ -43,8 +48,12 @@ def test_real_pdf_images_and_e_signed_containers_are_accepted(name, content, kin
 
 @pytest.mark.parametrize(
     "name,content",
-    [("virus.pdf", b"MZ\x90\x00 an executable"), ("lapa.pdf", b"<html>hello</html>"),
-     ("arhivs.edoc", asice(b"application/zip")), ("teksts.png", b"just text")],
+    [
+        ("virus.pdf", b"MZ\x90\x00 an executable"),
+        ("lapa.pdf", b"<html>hello</html>"),
+        ("arhivs.edoc", asice(b"application/zip")),
+        ("teksts.png", b"just text"),
+    ],
 )
 def test_files_whose_content_is_not_allowed_are_refused_with_a_clear_message(name, content):
     with pytest.raises(ValidationError) as error:
@@ -69,7 +78,9 @@ class DocumentForm(forms.Form):
 
 
 def test_a_bad_file_gets_an_error_at_its_field_and_the_rest_of_the_form_is_kept():
-    form = DocumentForm({"title": "Vecāka iesniegums"}, {"document": SimpleUploadedFile("a.pdf", b"nope")})
+    form = DocumentForm(
+        {"title": "Vecāka iesniegums"}, {"document": SimpleUploadedFile("a.pdf", b"nope")}
+    )
     assert not form.is_valid()
     assert list(form.errors) == ["document"]
     rendered = Template("{{ form.title }}").render(Context({"form": form}))

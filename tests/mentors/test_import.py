@@ -20,7 +20,7 @@ def upload(client, file):
 
 def test_preview_names_every_bad_row_and_why_and_imports_nothing(cast, client_for):
     body = (
-        "Jana;Kļava;jana@example.lv;+371 2111 1111;SK-9001;Rīgas plānošanas reģions;\"Rīga; Jūrmala\"\n"
+        'Jana;Kļava;jana@example.lv;+371 2111 1111;SK-9001;Rīgas plānošanas reģions;"Rīga; Jūrmala"\n'
         "Pēteris;Bez;peteris@example.lv;+371 2111 1112;;riga;Rīga\n"
         "Ilze;Nezināma;ilze@example.lv;+371 2111 1113;SK-9003;riga;Atlantīda\n"
         f"Anna;Dubulta;{cast.mentor.email};+371 2111 1114;SK-9004;riga;Rīga\n"
@@ -53,7 +53,7 @@ def test_a_file_with_errors_cannot_be_imported_even_by_a_crafted_post(cast, clie
 
 def test_a_clean_file_imports_all_mentors_with_logins(cast, client_for):
     body = (
-        "Jana;Kļava;jana@example.lv;+371 2111 1111;SK-9001;riga;\"Rīga; Jūrmala\"\n"
+        'Jana;Kļava;jana@example.lv;+371 2111 1111;SK-9001;riga;"Rīga; Jūrmala"\n'
         "Uģis;Ērglis;ugis@example.lv;+371 2111 1112;SK-9002;Vidzemes plānošanas reģions;Cēsu novads\n"
     )
     client = client_for(cast.admin)
@@ -94,8 +94,20 @@ def test_import_is_all_or_nothing_when_the_registry_changed_after_the_preview(ca
 def test_an_xlsx_spreadsheet_is_read_like_a_csv(cast, client_for):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["Vārds", "Uzvārds", "E-pasts", "Tālrunis", "Apliecības numurs", "Reģions", "Pašvaldības"])
-    sheet.append(["Jana", "Kļava", "jana@example.lv", "+371 2111 1111", "SK-9001", "riga", "Rīga; Ķekavas novads"])
+    sheet.append(
+        ["Vārds", "Uzvārds", "E-pasts", "Tālrunis", "Apliecības numurs", "Reģions", "Pašvaldības"]
+    )
+    sheet.append(
+        [
+            "Jana",
+            "Kļava",
+            "jana@example.lv",
+            "+371 2111 1111",
+            "SK-9001",
+            "riga",
+            "Rīga; Ķekavas novads",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     file = SimpleUploadedFile("mentori.xlsx", buffer.getvalue())
@@ -106,14 +118,21 @@ def test_an_xlsx_spreadsheet_is_read_like_a_csv(cast, client_for):
 
 
 def test_regional_staff_import_only_mentors_of_their_region(cast, client_for):
-    upload(client_for(cast.staff), csv_upload("Uģis;Ērglis;ugis@example.lv;+371 2111 1112;SK-9002;vidzeme;Cēsu novads\n"))
+    upload(
+        client_for(cast.staff),
+        csv_upload("Uģis;Ērglis;ugis@example.lv;+371 2111 1112;SK-9002;vidzeme;Cēsu novads\n"),
+    )
     imp = RegistryImport.objects.get()
     assert imp.errors and "Vidzemes" in imp.errors[0]["message"]
 
 
 @pytest.mark.parametrize(
     "name,content",
-    [("mentori.pdf", b"%PDF-1.4"), ("mentori.xlsx", b"PK\x03\x04 broken"), ("mentori.csv", b"\x00\x01")],
+    [
+        ("mentori.pdf", b"%PDF-1.4"),
+        ("mentori.xlsx", b"PK\x03\x04 broken"),
+        ("mentori.csv", b"\x00\x01"),
+    ],
 )
 def test_an_unreadable_file_gets_a_clear_error_at_the_field(cast, client_for, name, content):
     response = upload(client_for(cast.staff), SimpleUploadedFile(name, content))

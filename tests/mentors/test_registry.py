@@ -1,8 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from mentors.models import ChangeRequest, Mentor
 from mentors.services import change_request_submit
@@ -69,7 +68,9 @@ def test_regional_staff_see_only_their_regions_mentors(cast, client_for):
 def test_registry_is_sorted_the_latvian_way(cast, client_for):
     for last_name in ("Zariņš", "Čakste", "Cīrulis", "Ābele", "Avotiņš"):
         MentorFactory(last_name=last_name, first_name="Test")
-    names = [m.last_name for m in client_for(cast.staff).get("/mentori/").context["page"].object_list]
+    names = [
+        m.last_name for m in client_for(cast.staff).get("/mentori/").context["page"].object_list
+    ]
     assert names == ["Ābele", "Avotiņš", "Bērziņa", "Cīrulis", "Čakste", "Zariņš"]
 
 
@@ -147,8 +148,13 @@ def test_a_change_request_that_changes_nothing_is_refused_at_the_form(cast, clie
 def test_a_bad_phone_number_is_shown_at_the_field_and_the_rest_is_kept(cast, client_for):
     response = client_for(cast.mentor_user).post(
         "/mentori/mans-ieraksts/izmainas/",
-        {"email": "jauns@example.lv", "phone": "zvani man", "region": cast.riga.pk,
-         "municipalities": [municipality("Rīga").pk], "note": "Mana piezīme"},
+        {
+            "email": "jauns@example.lv",
+            "phone": "zvani man",
+            "region": cast.riga.pk,
+            "municipalities": [municipality("Rīga").pk],
+            "note": "Mana piezīme",
+        },
     )
     assert response.status_code == 200
     assert "phone" in response.context["form"].errors
@@ -167,8 +173,11 @@ def test_only_one_request_waits_at_a_time(cast):
 def test_staff_apply_a_change_and_the_decision_is_recorded(cast, client_for):
     # REG-3: contact data and municipalities change through the regional coordinator.
     request = change_request_submit(
-        actor=cast.mentor_user, mentor=cast.mentor, email="Anna.Jauna@example.lv",
-        phone="+371 2999 1111", municipalities=[municipality("Ķekavas novads")],
+        actor=cast.mentor_user,
+        mentor=cast.mentor,
+        email="Anna.Jauna@example.lv",
+        phone="+371 2999 1111",
+        municipalities=[municipality("Ķekavas novads")],
     )
     response = client_for(cast.staff).post(
         f"/mentori/izmainu-pieprasijumi/{request.pk}/", {"decision": "apply", "decision_note": ""}
@@ -198,7 +207,10 @@ def test_staff_reject_a_change_with_a_reason_the_mentor_sees(cast, client_for):
     assert "decision_note" in no_reason.context["form"].errors
     staff.post(
         f"/mentori/izmainu-pieprasijumi/{request.pk}/",
-        {"decision": "reject", "decision_note": "Lūdzu vispirms sazinieties ar Vidzemes koordinatoru."},
+        {
+            "decision": "reject",
+            "decision_note": "Lūdzu vispirms sazinieties ar Vidzemes koordinatoru.",
+        },
     )
     request.refresh_from_db()
     assert request.status == ChangeRequest.Status.REJECTED
@@ -210,7 +222,9 @@ def test_staff_reject_a_change_with_a_reason_the_mentor_sees(cast, client_for):
 
 def test_a_decided_request_cannot_be_decided_again(cast, client_for):
     # REG-3: a second click changes nothing and says so.
-    request = change_request_submit(actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2999 1111")
+    request = change_request_submit(
+        actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2999 1111"
+    )
     staff = client_for(cast.staff)
     staff.post(f"/mentori/izmainu-pieprasijumi/{request.pk}/", {"decision": "apply"})
     again = staff.post(
@@ -223,7 +237,9 @@ def test_a_decided_request_cannot_be_decided_again(cast, client_for):
 
 def test_staff_of_another_region_cannot_decide(cast, client_for):
     # REG-3: each region's coordinator decides for their mentors.
-    request = change_request_submit(actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2999 1111")
+    request = change_request_submit(
+        actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2999 1111"
+    )
     response = client_for(cast.other_staff).post(
         f"/mentori/izmainu-pieprasijumi/{request.pk}/", {"decision": "apply"}
     )

@@ -25,7 +25,9 @@ def school(db):
 
 @pytest.fixture
 def vocational(db):
-    return InstitutionFactory(kind=Institution.Kind.VOCATIONAL, municipality=municipality("Ogres novads"))
+    return InstitutionFactory(
+        kind=Institution.Kind.VOCATIONAL, municipality=municipality("Ogres novads")
+    )
 
 
 def test_reference_data_has_five_regions_and_all_43_municipalities(db):
@@ -41,7 +43,12 @@ def test_both_school_years_ship_with_semesters_breaks_and_their_source(db):
     for name in ("2025/2026", "2026/2027"):
         year = SchoolYear.objects.get(name=name)
         assert year.semesters.count() == 2
-        assert set(year.breaks.values_list("kind", flat=True)) == {"autumn", "winter", "spring", "summer"}
+        assert set(year.breaks.values_list("kind", flat=True)) == {
+            "autumn",
+            "winter",
+            "spring",
+            "summer",
+        }
         assert "Ministru kabineta" in year.source
     second = Semester.objects.get(school_year__name="2026/2027", number=2)
     assert (second.start_date, second.end_date) == (D(2027, 1, 4), D(2027, 5, 31))
@@ -95,7 +102,10 @@ def test_a_vocational_institution_can_set_its_own_semester_dates(school, vocatio
     # CAL-2: the own dates apply to the vocational institution's learners only.
     semester = Semester.objects.get(school_year__name="2026/2027", number=2)
     InstitutionSemester.objects.create(
-        institution=vocational, semester=semester, start_date=D(2027, 1, 11), end_date=D(2027, 6, 30)
+        institution=vocational,
+        semester=semester,
+        start_date=D(2027, 1, 11),
+        end_date=D(2027, 6, 30),
     )
     assert mentoring_allowed(day=D(2027, 6, 25), institution=vocational)
     assert not mentoring_allowed(day=D(2027, 1, 5), institution=vocational)
