@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("loma/", account_views.choose_role, name="choose_role"),
     path("valoda/", login_not_required(set_language), name="set_language"),
+    # Login emails change only through the registry and the admin (REG-3), never by hand.
+    path("accounts/email/", views.not_available, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("mentori/", include("mentors.urls")),
     path("faili/", include("skola_kopiena.files.urls")),

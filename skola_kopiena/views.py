@@ -1,5 +1,6 @@
 """Pages that bring several apps together; they sit above every app, so may import any."""
 
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -19,3 +20,8 @@ def dashboard(request):
             acting
         ).count()
     return render(request, "dashboard.html", context)
+
+
+def not_available(request):
+    """An allauth page this portal does not offer."""
+    raise Http404

@@ -91,6 +91,7 @@ def matrix(cast, objects):
         ("/mentori/imports/", STAFF_ONLY),
         (f"/mentori/imports/{imp.pk}/", expect(403, staff=200, other_staff=404, admin=200)),
         (f"/faili/mentors/registryimport/{imp.pk}/source_file/", expect(404, staff=200, admin=200)),
+        ("/accounts/email/", expect(404)),
         ("/admin/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/mentors/mentor/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/accounts/accesslog/", expect(302, staff=200, other_staff=200, admin=200)),

@@ -124,3 +124,20 @@ def test_the_portal_speaks_latvian_even_to_an_english_browser_until_english_is_c
     assert 'lang="lv"' in page.content.decode()
     client.post("/valoda/", {"language": "en", "next": "/mentori/"})
     assert 'lang="en"' in client.get("/mentori/").content.decode()
+
+
+def test_a_mentor_imported_without_a_password_sets_one_through_the_reset_email(cast):
+    from mentors.services import mentor_account_ensure
+    from tests.factories import MentorFactory
+
+    mentor = MentorFactory(email="jauns.mentors@example.lv", user=None)
+    user = mentor_account_ensure(actor=cast.staff, mentor=mentor)
+    assert not user.has_usable_password()
+    Client().post("/accounts/password/reset/", {"email": "jauns.mentors@example.lv"})
+    assert [m.to for m in mail.outbox] == [["jauns.mentors@example.lv"]]
+
+
+def test_the_login_email_is_changed_only_through_the_registry_not_by_the_user(cast, client_for):
+    # REG-3: a mentor's email changes through the regional coordinator.
+    response = client_for(cast.mentor_user).get("/accounts/email/")
+    assert response.status_code == 404

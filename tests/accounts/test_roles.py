@@ -83,6 +83,7 @@ def test_history_records_who_changed_a_role(cast, client_for):
 
 
 def test_staff_read_the_access_log_only_through_the_admin_and_cannot_edit_it(cast, client_for):
+    # ACC-1, ACC-2: reads and downloads are logged in a log the application only appends to.
     AccessLog.objects.create(
         user=cast.staff, role="staff", action="download", object_type="x", object_id="1"
     )
@@ -150,3 +151,15 @@ def test_project_staff_cannot_change_an_administrators_account(cast, client_for)
     assert response.status_code == 403
     cast.admin.refresh_from_db()
     assert cast.admin.last_name != "Jaunā"
+
+
+def test_refusals_are_explained_in_latvian_with_a_way_back(cast, client_for):
+    forbidden = client_for(cast.mentor_user).get("/mentori/")
+    assert forbidden.status_code == 403
+    assert forbidden.templates[0].name == "403.html"
+    missing = client_for(cast.preparer).get("/mentori/999999/")
+    assert missing.status_code == 404
+    assert missing.templates[0].name == "404.html"
+    for response in (forbidden, missing):
+        page = response.content.decode()
+        assert 'lang="lv"' in page and 'href="/"' in page
