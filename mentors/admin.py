@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from skola_kopiena.accounts import permissions
+from skola_kopiena.collation import latvian
 
 from .models import ChangeRequest, Mentor, RegistryImport
 
@@ -36,6 +37,9 @@ class MentorAdmin(RegionScopedAdmin):
     list_select_related = ["region"]
     filter_horizontal = ["municipalities"]
     raw_id_fields = ["user"]
+
+    def get_ordering(self, request):
+        return [latvian("last_name").asc(), latvian("first_name").asc()]
 
 
 @admin.register(ChangeRequest)

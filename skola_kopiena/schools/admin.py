@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from skola_kopiena.collation import latvian
+
 from .models import (
     Institution,
     InstitutionSemester,
@@ -12,6 +14,11 @@ from .models import (
 )
 
 
+class LatvianNameOrderAdmin(SimpleHistoryAdmin):
+    def get_ordering(self, request):
+        return [latvian("name").asc()]
+
+
 @admin.register(Region)
 class RegionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code"]
@@ -19,7 +26,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(SimpleHistoryAdmin):
+class MunicipalityAdmin(LatvianNameOrderAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["region", "kind"]
     search_fields = ["name"]
@@ -32,7 +39,7 @@ class InstitutionSemesterInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
+class InstitutionAdmin(LatvianNameOrderAdmin):
     list_display = ["name", "kind", "municipality", "hours_approval_day", "is_active"]
     list_filter = ["kind", "municipality__region", "is_active"]
     search_fields = ["name", "registration_number", "municipality__name"]

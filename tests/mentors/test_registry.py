@@ -274,3 +274,11 @@ def test_registry_history_is_visible_in_the_admin(cast, client_for):
     page = client_for(cast.admin).get(f"/admin/mentors/mentor/{cast.mentor.pk}/history/")
     assert page.status_code == 200
     assert region("riga").name  # reference data loaded
+
+
+def test_the_admin_lists_mentors_in_latvian_order_too(cast, client_for):
+    for last_name in ("Ābele", "Zariņš"):
+        MentorFactory(last_name=last_name, first_name="Test")
+    response = client_for(cast.admin).get("/admin/mentors/mentor/")
+    names = [m.last_name for m in response.context["cl"].result_list]
+    assert names == ["Ābele", "Bērziņa", "Čaklais", "Zariņš"]
