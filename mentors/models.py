@@ -183,3 +183,87 @@ class RegistryImport(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Contract(models.Model):
+    """An employment contract of a mentor with an employer (CON-1..6).
+
+    The employer is an education institution or a municipal youth centre (CON-2); the contract
+    runs for one semester or the whole school year (CON-3) and covers up to six learners of
+    that employer (CON-4).
+    """
+
+    mentor = models.ForeignKey(
+        Mentor, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("mentor")
+    )
+    employer = models.ForeignKey(
+        "schools.Institution",
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("employer"),
+    )
+    school_year = models.ForeignKey(
+        "schools.SchoolYear",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("school year"),
+    )
+    # CON-3: empty means the whole school year (both semesters).
+    semester = models.ForeignKey(
+        "schools.Semester",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("semester"),
+        help_text=_("Leave empty for a contract for the whole school year."),
+    )
+    contract_number = models.CharField(_("contract number"), max_length=50, blank=True)
+    signed_on = models.DateField(_("signed on"))
+    # CON-5: that the check was done, when and by whom; never its details.
+    background_check_date = models.DateField(_("background check date"))
+    background_check_by = models.CharField(
+        _("background check done by"),
+        max_length=150,
+        help_text=_("Name and position of the employee who checked the mentor."),
+    )
+    signed_file = PrivateFileField(_("signed contract"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-signed_on"]
+        constraints = [
+            # One contract per mentor, employer and period (a semester, or the whole year).
+            models.UniqueConstraint(
+                fields=["mentor", "employer", "semester"],
+                condition=models.Q(semester__isnull=False),
+                name="contract_unique_per_semester",
+            ),
+            models.UniqueConstraint(
+                fields=["mentor", "employer", "school_year"],
+                condition=models.Q(semester__isnull=True),
+                name="contract_unique_per_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} · {self.employer} · {self.period_label}"
+
+    @property
+    def period_label(self):
+        return str(self.semester) if self.semester_id else str(self.school_year)
+
+    def covers(self, semester):
+        """CON-3: whether the contract runs in `semester`."""
+        if self.semester_id:
+            return self.semester_id == semester.pk
+        return self.school_year_id == semester.school_year_id

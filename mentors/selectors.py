@@ -1,7 +1,8 @@
-from django.db.models import IntegerField, Prefetch, Q, Value
+from django.db.models import Count, Prefetch, Q
 
 from skola_kopiena.accounts import permissions
 from skola_kopiena.collation import latvian
+from skola_kopiena.schools.calendar import current_semester
 from skola_kopiena.schools.models import Municipality
 
 from .models import MAX_LEARNERS_PER_SEMESTER, ChangeRequest
@@ -10,8 +11,7 @@ from .models import MAX_LEARNERS_PER_SEMESTER, ChangeRequest
 def registry_search(acting, *, municipality=None, region=None, name=""):
     """REG-2: the registry as the acting role may see it, filtered, in Latvian name order.
 
-    Each mentor carries `learner_count` for the current semester (CAP-1). Support plans do
-    not exist yet in the portal, so nobody has learners; the plans issue counts them here.
+    Each mentor carries `learner_count`: their learners in the current semester (CAP-1).
     """
     mentors = permissions.mentors_for(acting)
     if municipality is not None:
@@ -25,13 +25,19 @@ def registry_search(acting, *, municipality=None, region=None, name=""):
             | Q(certificate_number__iexact=word)
         )
     return (
-        mentors.select_related("region")
+        mentors_with_load(mentors, current_semester())
+        .select_related("region")
         .prefetch_related(
             Prefetch("municipalities", queryset=Municipality.objects.order_by(latvian("name")))
         )
-        .annotate(learner_count=Value(0, output_field=IntegerField()))
         .order_by(latvian("last_name"), latvian("first_name"), "pk")
-        .distinct()
+    )
+
+
+def mentors_with_load(mentors, semester):
+    """CAP-1: each mentor's learners (plans they accepted) in `semester`, in the same query."""
+    return mentors.annotate(
+        learner_count=Count("plans", filter=Q(plans__semester=semester), distinct=True)
     )
 
 

@@ -6,7 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.files.validation import SPREADSHEET_KINDS, validate_upload
 from skola_kopiena.schools.models import Municipality, Region
 
-from .models import ChangeRequest, Mentor, RegistryImport, phone_validator
+from .models import ChangeRequest, Contract, Mentor, RegistryImport, phone_validator
 
 # --- Change requests and visibility (REG-3) ----------------------------------------------
 
@@ -364,3 +364,80 @@ def mentor_account_ensure(*, actor, mentor):
         user.save()
     RoleMembership.objects.get_or_create(user=user, role=Role.MENTOR)
     return user
+
+
+# --- Contracts (CON) ----------------------------------------------------------------------
+
+
+def allowed_employers(learner_institution):
+    """CON-2: the learner's institution, or a youth centre of its municipality; for a learner
+    of a vocational institution, only that institution.
+
+    **Choice**: the youth centre must be in the learner's municipality (a municipal centre).
+    """
+    from skola_kopiena.schools.models import Institution
+
+    if learner_institution.kind == Institution.Kind.VOCATIONAL:
+        return Institution.objects.filter(pk=learner_institution.pk)
+    return Institution.objects.filter(
+        models.Q(pk=learner_institution.pk)
+        | models.Q(
+            kind=Institution.Kind.YOUTH_CENTRE, municipality=learner_institution.municipality
+        )
+    ).filter(is_active=True)
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    mentor,
+    employer,
+    school_year,
+    semester=None,
+    contract_number="",
+    signed_on,
+    background_check_date,
+    background_check_by,
+    signed_file,
+):
+    """CON-1, CON-3, CON-5, CON-6: record a signed contract of a mentor with an employer."""
+    if semester is not None and semester.school_year_id != school_year.pk:
+        raise ValidationError(
+            {"semester": _("The semester is not in the chosen school year.")}, code="CON-3"
+        )
+    # CON-5: the check comes before the contract.
+    if background_check_date > signed_on:
+        raise ValidationError(
+            {
+                "background_check_date": _(
+                    "The background check must be done before the contract is signed."
+                )
+            },
+            code="CON-5",
+        )
+    # One contract per mentor, employer and period: a year contract covers both semesters.
+    clash = Contract.objects.filter(mentor=mentor, employer=employer, school_year=school_year)
+    if semester is not None:
+        clash = clash.filter(models.Q(semester__isnull=True) | models.Q(semester=semester))
+    if clash.exists():
+        raise ValidationError(
+            _("This mentor already has a contract with %(employer)s for this period.")
+            % {"employer": employer},
+            code="CON-3",
+        )
+    contract = Contract(
+        mentor=mentor,
+        employer=employer,
+        school_year=school_year,
+        semester=semester,
+        contract_number=contract_number,
+        signed_on=signed_on,
+        background_check_date=background_check_date,
+        background_check_by=background_check_by,
+        signed_file=signed_file,
+        created_by=actor,
+    )
+    contract.full_clean(exclude=["signed_file"])
+    contract.save()
+    return contract

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/email/", views.not_available, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("mentori/", include("mentors.urls")),
+    path("", include("iap.urls")),
     path("faili/", include("skola_kopiena.files.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from django.db.models import Count
+
+from iap import selectors as iap_selectors
+from iap.models import Invitation
 from mentors import selectors as mentor_selectors
 from skola_kopiena.accounts.models import Role
 
@@ -15,6 +19,18 @@ def dashboard(request):
     context = {"Role": Role}
     if acting.has_role(Role.MENTOR):
         context["mentor"] = getattr(request.user, "mentor", None)
+        context["pending_invitations"] = iap_selectors.invitation_list(acting).filter(
+            status=Invitation.Status.PENDING
+        )
+        context["my_plans"] = iap_selectors.plan_list(acting).filter(mentor__user=request.user)
+    if acting.has_role(Role.PREPARER):
+        plans = iap_selectors.plan_list(acting)
+        context["plan_counts"] = {
+            row["status"]: row["n"]
+            for row in plans.order_by().values("status").annotate(n=Count("pk"))
+        }
+    if acting.has_role(Role.APPROVER):
+        context["queue"] = iap_selectors.approval_queue(acting)
     if acting.has_role(Role.STAFF, Role.ADMIN):
         context["pending_change_requests"] = mentor_selectors.change_requests_pending(
             acting

@@ -110,3 +110,26 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def learner(cast):
+    from .factories import make_learner
+
+    return make_learner(cast.preparer, cast.school)
+
+
+@pytest.fixture
+def plan(cast, learner):
+    from .factories import make_plan
+
+    return make_plan(cast.preparer, learner)
+
+
+@pytest.fixture
+def active_plan(cast, plan):
+    from .factories import advance_plan
+
+    return advance_plan(
+        plan, preparer=cast.preparer, mentor=cast.mentor, to="approved", approver=cast.approver
+    )

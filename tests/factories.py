@@ -73,3 +73,108 @@ def give_totp(user):
 
 
 __all__ = ["PASSWORD", "Role"]
+
+
+# --- Plans: built through the same services the portal uses ------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name="dokuments.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def semester(year="2026/2027", number=1):
+    from skola_kopiena.schools.models import Semester
+
+    return Semester.objects.get(school_year__name=year, number=number)
+
+
+def make_learner(preparer, institution, **fields):
+    import datetime
+
+    from iap.services import learner_register
+
+    values = {
+        "first_name": "Kārlis",
+        "last_name": "Bērziņš",
+        "birth_date": datetime.date(2012, 3, 14),
+        "education": "general",
+        "grade": 8,
+        "course": None,
+    }
+    values.update(fields)
+    return learner_register(actor=preparer, institution=institution, **values)
+
+
+def make_plan(preparer, learner, *, on_semester=None, **fields):
+    from iap.services import plan_create, plan_default_dates
+
+    on_semester = on_semester or semester()
+    values = {
+        "module": "II",
+        "category": "",
+        "risks": [("learning_difficulties", "")],
+        "start_date": plan_default_dates(learner, on_semester)[0],
+        "strengths": "Labi zīmē",
+        "interests": "Futbols",
+        "desired_results": "Regulāri apmeklē skolu",
+        "monthly_hours": 8,
+        "meeting_times": "Otrdienās pēc 15:00",
+    }
+    values.update(fields)
+    return plan_create(actor=preparer, learner=learner, semester=on_semester, **values)
+
+
+def make_contract(actor, mentor, employer, on_semester=None, whole_year=False):
+    import datetime
+
+    from mentors.services import contract_create
+
+    on_semester = on_semester or semester()
+    return contract_create(
+        actor=actor,
+        mentor=mentor,
+        employer=employer,
+        school_year=on_semester.school_year,
+        semester=None if whole_year else on_semester,
+        contract_number="L-1",
+        signed_on=datetime.date(2026, 8, 28),
+        background_check_date=datetime.date(2026, 8, 20),
+        background_check_by="Direktore I. Kalna",
+        signed_file=pdf_upload("ligums.pdf"),
+    )
+
+
+def advance_plan(plan, *, preparer, mentor, to, approver=None, contract=None):
+    """Walk a draft plan through the services up to `to`: accepted, ready, submitted, approved."""
+    from iap import services
+
+    invitation = services.invitation_send(actor=preparer, plan=plan, mentor=mentor)
+    services.invitation_accept(actor=mentor.user, invitation=invitation)
+    if to == "accepted":
+        return plan
+    contract = contract or make_contract(preparer, mentor, plan.learner.institution, plan.semester)
+    services.plan_attach_contract(actor=preparer, plan=plan, contract=contract)
+    services.plan_upload_application(actor=preparer, plan=plan, file=pdf_upload("iesniegums.pdf"))
+    services.plan_save_agreement(
+        actor=preparer,
+        plan=plan,
+        situation="Kavē stundas",
+        situation_plan="Tikšanās reizi nedēļā",
+        provider_commits="Atbalstīt",
+        learner_commits="Ierasties",
+    )
+    services.plan_upload_agreement_scan(
+        actor=preparer, plan=plan, file=pdf_upload("vienosanas.pdf")
+    )
+    if to == "ready":
+        return plan
+    services.plan_submit(actor=preparer, plan=plan)
+    if to == "submitted":
+        return plan
+    services.plan_approve(actor=approver, plan=plan)
+    plan.refresh_from_db()
+    return plan

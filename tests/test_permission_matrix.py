@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mentors import services as mentor_services
-from tests.factories import municipality
+from iap import services
+from tests.factories import advance_plan, make_learner, make_plan, municipality
 
 ROLES = [
     "anonymous",
@@ -32,6 +33,10 @@ def expect(default, **overrides):
 
 
 STAFF_ONLY = expect(403, staff=200, other_staff=200, admin=200)
+# The learner's school writes; its approver, Rīga's staff and admins read; others get 404.
+PLAN_WRITE = expect(404, preparer=200, approver=403, staff=403, admin=403, mentor=403)
+PLAN_READ = expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200)
+LEARNER_WRITE = expect(404, preparer=200, approver=403, staff=403, admin=403)
 SEARCHERS = expect(
     403, preparer=200, approver=200, youth_approver=200, staff=200, other_staff=200, admin=200
 )
@@ -58,12 +63,25 @@ def objects(cast):
     registry_import = mentor_services.registry_import_preview(
         actor=cast.staff, acting=acting_for(cast.staff), upload=csv_file
     )
-    return {"change_request": change_request, "import": registry_import}
+    plan = make_plan(cast.preparer, make_learner(cast.preparer, cast.school))
+    advance_plan(plan, preparer=cast.preparer, mentor=cast.mentor, to="ready")
+    plan.refresh_from_db()
+    return {
+        "change_request": change_request,
+        "import": registry_import,
+        "plan": plan,
+        "invitation": plan.invitations.get(),
+        "measure": services.measure_add(
+            actor=cast.preparer, plan=plan, kind="reading_lessons", provider="Bibliotekāre"
+        ),
+    }
 
 
 def matrix(cast, objects):
     mentor = cast.mentor
     imp = objects["import"]
+    plan = objects["plan"]
+    learner = plan.learner
     return [
         ("/", ANY_ROLE),
         ("/loma/", POST_ONLY),
@@ -92,6 +110,56 @@ def matrix(cast, objects):
         (f"/mentori/imports/{imp.pk}/", expect(403, staff=200, other_staff=404, admin=200)),
         (f"/faili/mentors/registryimport/{imp.pk}/source_file/", expect(404, staff=200, admin=200)),
         ("/accounts/email/", expect(404)),
+        (
+            "/izglitojamie/",
+            expect(
+                403,
+                preparer=200,
+                approver=200,
+                youth_approver=200,
+                staff=200,
+                other_staff=200,
+                admin=200,
+            ),
+        ),
+        ("/izglitojamie/jauns/", expect(403, preparer=200)),
+        (
+            f"/izglitojamie/{learner.pk}/",
+            expect(404, preparer=200, approver=200, staff=200, admin=200),
+        ),
+        (f"/izglitojamie/{learner.pk}/labot/", LEARNER_WRITE),
+        (f"/izglitojamie/{learner.pk}/iap/jauns/", LEARNER_WRITE),
+        ("/iap/", expect(200, mentor=302, outsider=403)),
+        (f"/iap/{plan.pk}/", PLAN_READ),
+        (f"/iap/{plan.pk}/labot/", PLAN_WRITE),
+        (f"/iap/{plan.pk}/vesture/", PLAN_READ),
+        (f"/iap/{plan.pk}/pasakumi/", POST_ONLY),
+        (f"/iap/{plan.pk}/pasakumi/{objects['measure'].pk}/dzest/", POST_ONLY),
+        (f"/iap/{plan.pk}/mentori/", PLAN_WRITE),
+        (f"/iap/{plan.pk}/uzaicinat/", POST_ONLY),
+        (f"/iap/{plan.pk}/uzaicinajumi/{objects['invitation'].pk}/atsaukt/", POST_ONLY),
+        (f"/iap/{plan.pk}/ligums/", PLAN_WRITE),
+        (f"/iap/{plan.pk}/dokumenti/", PLAN_WRITE),
+        (f"/iap/{plan.pk}/vienosanas.pdf", PLAN_READ),
+        (f"/iap/{plan.pk}/iesniegt/", POST_ONLY),
+        (f"/iap/{plan.pk}/lemums/", POST_ONLY),
+        (f"/iap/{plan.pk}/stundas/", PLAN_WRITE),
+        (f"/iap/{plan.pk}/partraukt/", PLAN_WRITE),
+        (f"/iap/{plan.pk}/pagarinat/", PLAN_WRITE),
+        ("/uzaicinajumi/", MENTOR_ONLY),
+        (f"/uzaicinajumi/{objects['invitation'].pk}/", expect(403, mentor=200)),
+        (
+            f"/faili/iap/plan/{plan.pk}/application_file/",
+            expect(404, preparer=200, approver=200, staff=200, admin=200),
+        ),
+        (
+            f"/faili/iap/plan/{plan.pk}/agreement_scan/",
+            expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200),
+        ),
+        (
+            f"/faili/mentors/contract/{plan.contract_id}/signed_file/",
+            expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200),
+        ),
         ("/admin/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/mentors/mentor/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/accounts/accesslog/", expect(302, staff=200, other_staff=200, admin=200)),

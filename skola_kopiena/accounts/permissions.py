@@ -238,6 +238,121 @@ def get_registry_import_for(acting, pk):
     return registry_import
 
 
+# --- Learners and support plans (IAP, ACC) ---------------------------------------------
+
+
+def _by_region(queryset, acting, path):
+    """National staff see all; regional staff their region; anyone else nothing here."""
+    if acting.is_national:
+        return queryset
+    if acting.is_staff:
+        return queryset.filter(**{f"{path}__municipality__region_id": acting.region_id})
+    return queryset.none()
+
+
+def learners_for(acting):
+    from iap.models import Learner
+
+    learners = Learner.objects.select_related("institution")
+    if acting.has_role(Role.PREPARER, Role.APPROVER):
+        return learners.filter(institution_id=acting.institution_id)
+    return _by_region(learners, acting, "institution")
+
+
+def get_learner_for(acting, pk, write=False):
+    learner = learners_for(acting).filter(pk=pk).first()
+    if learner is None:
+        raise Http404
+    if write and not acting.has_role(Role.PREPARER):
+        raise PermissionDenied
+    return learner
+
+
+def can_read_learners(acting):
+    return acting.has_role(Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN)
+
+
+def can_register_learners(acting):
+    # IAP-2: plans and their learners are the school staff's work, never the mentor's.
+    return acting.has_role(Role.PREPARER)
+
+
+def plans_for(acting):
+    """Plans the acting role may read: the school's own, the region's, or the mentor's."""
+    from django.db.models import Q
+
+    from iap.models import Invitation, Plan
+
+    plans = Plan.objects.all()
+    if acting.has_role(Role.PREPARER, Role.APPROVER):
+        return plans.filter(learner__institution_id=acting.institution_id)
+    if acting.has_role(Role.MENTOR):
+        # Plans they are in, or invited to and not yet answered.
+        return plans.filter(
+            Q(mentor__user=acting.user)
+            | Q(
+                invitations__mentor__user=acting.user,
+                invitations__status=Invitation.Status.PENDING,
+            )
+        ).distinct()
+    return _by_region(plans, acting, "learner__institution")
+
+
+def get_plan_for(acting, pk, write=False):
+    """404 for a plan outside the role's scope; 403 for a write the role may not make."""
+    plan = (
+        plans_for(acting)
+        .select_related(
+            "learner__institution__municipality",
+            "semester__school_year",
+            "mentor",
+            "contract__employer",
+            "created_by",
+            "decided_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    if write and not can_edit_plan(acting, plan):
+        raise PermissionDenied
+    return plan
+
+
+def can_edit_plan(acting, plan):
+    """IAP-2: the preparers of the learner's institution prepare and change the plan."""
+    return acting.has_role(Role.PREPARER) and plan.learner.institution_id == acting.institution_id
+
+
+def can_decide_plan(acting, plan):
+    """IAP-5: the approver of the learner's institution approves or returns the plan."""
+    return acting.has_role(Role.APPROVER) and plan.learner.institution_id == acting.institution_id
+
+
+def sees_whole_plan(acting, plan):
+    """A mentor only invited sees the learner's profile without sensitive details (IAP-3)."""
+    if acting.has_role(Role.MENTOR):
+        return plan.mentor_id is not None and plan.mentor.user_id == acting.user.pk
+    return True
+
+
+def invitations_for(acting):
+    from iap.models import Invitation
+
+    if not acting.has_role(Role.MENTOR):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(mentor__user=acting.user)
+
+
+def get_invitation_for(acting, pk):
+    require_role(acting, Role.MENTOR)
+    invitation = invitations_for(acting).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
 # --- Private files (ACC-2) ---------------------------------------------------------------
 
 
@@ -247,8 +362,37 @@ def can_download(acting, obj, field_name):
     Each kind of object that holds a file says here who may read it; anything not listed
     is refused.
     """
-    from mentors.models import RegistryImport
+    from iap.models import Plan
+    from mentors.models import Contract, RegistryImport
 
     if isinstance(obj, RegistryImport) and field_name == "source_file":
         return registry_imports_for(acting).filter(pk=obj.pk).exists()
+    if isinstance(obj, Plan) and field_name in PLAN_FILES:
+        # The school and the project keep the plan's documents; the mentor signs the
+        # agreement and may keep its scan.
+        if acting.has_role(Role.MENTOR):
+            return field_name == "agreement_scan" and sees_whole_plan(acting, obj)
+        return plans_for(acting).filter(pk=obj.pk).exists()
+    if isinstance(obj, Contract) and field_name == "signed_file":
+        return contracts_for(acting).filter(pk=obj.pk).exists()
     return False
+
+
+PLAN_FILES = {"application_file", "agreement_scan", "extension_order"}
+
+
+def contracts_for(acting):
+    """CON-6: the mentor's own contracts; the employer's; those of plans the role may read."""
+    from django.db.models import Q
+
+    from mentors.models import Contract
+
+    contracts = Contract.objects.all()
+    if acting.has_role(Role.MENTOR):
+        return contracts.filter(mentor__user=acting.user)
+    if acting.has_role(Role.PREPARER, Role.APPROVER):
+        return contracts.filter(
+            Q(employer_id=acting.institution_id)
+            | Q(plans__learner__institution_id=acting.institution_id)
+        ).distinct()
+    return _by_region(contracts, acting, "employer")

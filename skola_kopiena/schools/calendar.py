@@ -82,3 +82,15 @@ def mentoring_allowed(*, day: datetime.date, institution: Institution, grade=Non
             "date": date_format(day)
         }
     return CalendarAnswer(False, reason, "CAL-3")
+
+
+def current_semester(day=None):
+    """The semester under way on `day` (today), or else the next one to start."""
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
+    return (
+        Semester.objects.filter(start_date__lte=day, end_date_grade_12__gte=day).first()
+        or Semester.objects.filter(start_date__lte=day, end_date__gte=day).first()
+        or Semester.objects.filter(start_date__gt=day).order_by("start_date").first()
+    )

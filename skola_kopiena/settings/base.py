@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "skola_kopiena.accounts",
     "skola_kopiena.schools",
     "skola_kopiena.files",
+    "skola_kopiena.notifications",
     "mentors",
+    "iap",
 ]
 
 MIDDLEWARE = [
@@ -198,3 +200,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The portal's public address, for links in emails.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")

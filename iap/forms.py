@@ -1,0 +1,259 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from skola_kopiena.files.fields import PrivateUploadField
+from skola_kopiena.schools.models import Semester
+
+from .models import MAX_MONTHLY_HOURS, Learner, Plan, PlanRisk, SupportMeasure
+
+
+class DateInput(forms.DateInput):
+    # The browser's date picker on phones; the value travels as ISO (yyyy-mm-dd).
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class LearnerForm(forms.ModelForm):
+    class Meta:
+        model = Learner
+        fields = ["first_name", "last_name", "birth_date", "education", "grade", "course"]
+        widgets = {
+            "birth_date": DateInput(),
+            "education": forms.RadioSelect,
+            "grade": forms.NumberInput(attrs={"min": 1, "max": 12, "inputmode": "numeric"}),
+            "course": forms.NumberInput(attrs={"min": 1, "max": 4, "inputmode": "numeric"}),
+        }
+        help_texts = {
+            "grade": _("For general education: 1–12."),
+            "course": _("For vocational education: 1–4."),
+            "birth_date": _(
+                "Needed to check the age (13 or more) and who signs the application. "
+                "No personal code is kept."
+            ),
+        }
+
+    def validate_unique(self):
+        # The service checks the whole learner (with its institution) and says so at the form.
+        pass
+
+
+class PlanForm(forms.ModelForm):
+    risks = forms.MultipleChoiceField(
+        label=_("Module II risks"),
+        choices=PlanRisk.Risk.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_risk = forms.CharField(label=_("Describe the other risk"), required=False, max_length=255)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "semester",
+            "start_date",
+            "module",
+            "category",
+            "risks",
+            "other_risk",
+            "strengths",
+            "interests",
+            "desired_results",
+            "monthly_hours",
+            "meeting_times",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "module": forms.RadioSelect,
+            "category": forms.RadioSelect,
+            "monthly_hours": forms.NumberInput(
+                attrs={"min": 1, "max": MAX_MONTHLY_HOURS, "inputmode": "numeric"}
+            ),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "interests": forms.Textarea(attrs={"rows": 3}),
+            "desired_results": forms.Textarea(attrs={"rows": 3}),
+            "meeting_times": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "monthly_hours": _("Academic hours (40 minutes), at most 20 a month."),
+            "start_date": _("The learner must be 13 or older on this day."),
+            "meeting_times": _("For example: Tuesdays after 15:00, Saturday mornings."),
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        # The current semester and those to come.
+        self.fields["semester"].queryset = Semester.objects.filter(
+            Q(end_date__gte=today) | Q(end_date_grade_12__gte=today)
+        ).select_related("school_year")
+        self.fields["semester"].empty_label = None
+        self.fields["category"].choices = Plan.Category.choices
+        self.fields["category"].required = False
+        self.fields["module"].choices = Plan.Module.choices
+        if editing:
+            self.fields["semester"].disabled = True
+        if self.instance.pk:
+            risks = list(self.instance.risks.all())
+            self.initial["risks"] = [r.risk for r in risks]
+            self.initial["other_risk"] = next(
+                (r.description for r in risks if r.risk == PlanRisk.Risk.OTHER), ""
+            )
+
+    def validate_unique(self):
+        # IAP-1 is checked by the service, which names the learner and the semester.
+        pass
+
+    def _post_clean(self):
+        # The model's own checks need the learner; the service runs them with it.
+        pass
+
+    def risk_pairs(self):
+        other = self.cleaned_data.get("other_risk", "")
+        return [
+            (risk, other if risk == PlanRisk.Risk.OTHER else "")
+            for risk in self.cleaned_data.get("risks", [])
+        ]
+
+    def service_fields(self):
+        data = self.cleaned_data
+        return {
+            "module": data["module"],
+            "category": data.get("category") or "",
+            "risks": self.risk_pairs(),
+            "start_date": data["start_date"],
+            "strengths": data["strengths"],
+            "interests": data["interests"],
+            "desired_results": data["desired_results"],
+            "monthly_hours": data["monthly_hours"],
+            "meeting_times": data["meeting_times"],
+        }
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = SupportMeasure
+        fields = ["kind", "provider", "description"]
+
+
+class InvitationForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the mentor"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Do not write sensitive information about the learner: the mentor sees the "
+            "profile in the portal."
+        ),
+    )
+
+
+class AnswerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason or note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ContractChoiceForm(forms.Form):
+    contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, contracts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts
+
+
+class ContractForm(forms.Form):
+    YEAR = "year"
+
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=None, empty_label=None)
+    period = forms.ChoiceField(label=_("Period"), widget=forms.RadioSelect)
+    contract_number = forms.CharField(label=_("Contract number"), required=False, max_length=50)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    background_check_date = forms.DateField(
+        label=_("Background check date"),
+        widget=DateInput(),
+        help_text=_(
+            "Education Law art. 50 and Children's Rights Protection Law art. 72(5). "
+            "Record only that the check was done; never its details."
+        ),
+    )
+    background_check_by = forms.CharField(
+        label=_("Background check done by"),
+        max_length=150,
+        help_text=_("Name and position of the employee who checked the mentor."),
+    )
+    signed_file = PrivateUploadField(label=_("Signed contract"))
+
+    def __init__(self, *args, employers, semester, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers
+        self.semester = semester
+        self.fields["period"].choices = [
+            ("semester", _("%(semester)s only") % {"semester": semester}),
+            (self.YEAR, _("the whole school year %(year)s") % {"year": semester.school_year}),
+        ]
+        self.fields["period"].initial = "semester"
+
+
+class UploadForm(forms.Form):
+    file = PrivateUploadField(label=_("File"))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["file"].label = label
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["situation", "situation_plan", "provider_commits", "learner_commits"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+    def _post_clean(self):
+        pass
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
+    reason = forms.CharField(
+        label=_("What must be corrected (for returning)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HoursForm(forms.Form):
+    monthly_hours = forms.IntegerField(
+        label=_("New mentoring hours per month"),
+        min_value=1,
+        max_value=MAX_MONTHLY_HOURS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TerminateForm(forms.Form):
+    terminated_on = forms.DateField(label=_("Last day of mentoring"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for termination"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: contact with the learner cannot be established."),
+    )
+
+
+class ExtendForm(forms.Form):
+    extended_until = forms.DateField(
+        label=_("End date of the extra learning measures"), widget=DateInput()
+    )
+    order_file = PrivateUploadField(label=_("Copy of the head's order"))

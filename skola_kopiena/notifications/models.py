@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SentEmail(models.Model):
+    """An email the portal sent, keyed by its event, so that no event is mailed twice."""
+
+    key = models.CharField(_("event"), max_length=120, unique=True)
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent email")
+        verbose_name_plural = _("sent emails")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.key} → {self.recipient}"
