@@ -1,10 +1,9 @@
 """Pages that bring several apps together; they sit above every app, so may import any."""
 
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-from django.db.models import Count
 
 from iap import selectors as iap_selectors
 from iap.models import Invitation

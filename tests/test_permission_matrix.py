@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from mentors import services as mentor_services
 from iap import services
+from mentors import services as mentor_services
 from tests.factories import advance_plan, make_learner, make_plan, municipality
 
 ROLES = [
