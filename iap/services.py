@@ -40,6 +40,24 @@ def _learner_fields(learner, *, first_name, last_name, birth_date, education, gr
         raise ValidationError({"course": _("Enter the course (1–4).")}, code="ELIG-2")
     if birth_date > timezone.localdate():
         raise ValidationError({"birth_date": _("The birth date is in the future.")})
+    # Compared in Python as well: SQLite's lower() leaves Latvian capitals (Ā, Č...) alone.
+    same_birthday = Learner.objects.filter(
+        institution=learner.institution, birth_date=birth_date
+    ).exclude(pk=learner.pk)
+    if any(
+        (other.first_name.casefold(), other.last_name.casefold())
+        == (learner.first_name.casefold(), learner.last_name.casefold())
+        for other in same_birthday
+    ):
+        raise ValidationError(
+            _("%(name)s, born %(date)s, is already registered at %(school)s.")
+            % {
+                "name": learner.full_name,
+                "date": date_format(birth_date),
+                "school": learner.institution,
+            },
+            code="ELIG-2",
+        )
     learner.full_clean()
     learner.save()
     return learner
@@ -174,7 +192,7 @@ def plan_create(*, actor, learner, semester, module, category="", risks=(), star
 
 def _lock(plan):
     return (
-        Plan.objects.select_for_update()
+        Plan.objects.select_for_update(of=("self",))
         .select_related("learner__institution", "semester", "mentor")
         .get(pk=plan.pk)
     )
@@ -283,7 +301,7 @@ def invitation_withdraw(*, actor, invitation):
 
 def _lock_pending_invitation(invitation, actor):
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("plan", "mentor")
         .get(pk=invitation.pk)
     )

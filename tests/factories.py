@@ -154,6 +154,7 @@ def advance_plan(plan, *, preparer, mentor, to, approver=None, contract=None):
 
     invitation = services.invitation_send(actor=preparer, plan=plan, mentor=mentor)
     services.invitation_accept(actor=mentor.user, invitation=invitation)
+    plan.refresh_from_db()
     if to == "accepted":
         return plan
     contract = contract or make_contract(preparer, mentor, plan.learner.institution, plan.semester)
@@ -170,9 +171,11 @@ def advance_plan(plan, *, preparer, mentor, to, approver=None, contract=None):
     services.plan_upload_agreement_scan(
         actor=preparer, plan=plan, file=pdf_upload("vienosanas.pdf")
     )
+    plan.refresh_from_db()
     if to == "ready":
         return plan
     services.plan_submit(actor=preparer, plan=plan)
+    plan.refresh_from_db()
     if to == "submitted":
         return plan
     services.plan_approve(actor=approver, plan=plan)

@@ -1,10 +1,15 @@
 """Demo data for the quick start: `python manage.py demo` (idempotent, refuses without DEBUG)."""
 
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from mentors.models import ChangeRequest, Mentor
+from skola_kopiena.accounts.management.demo_plans import create_plans
 from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.schools.models import (
     Institution,
@@ -15,6 +20,7 @@ from skola_kopiena.schools.models import (
 )
 
 PASSWORD = "demo-parole"  # noqa: S105 - the documented demo password, DEBUG only
+QUIET_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 INSTITUTIONS = [
     # name, kind, municipality, approval day
@@ -30,6 +36,7 @@ INSTITUTIONS = [
     ("Daugavpils 13. vidusskola", "general", "Daugavpils", 10),
     ("Rēzeknes jauniešu centrs „Pārupe”", "youth_centre", "Rēzekne", 11),
     ("Ogres jauniešu centrs „Bāka”", "youth_centre", "Ogres novads", 10),
+    ("Rīgas jauniešu centrs „Kaņieris”", "youth_centre", "Rīga", 10),
 ]
 
 MENTORS = [
@@ -57,16 +64,50 @@ MENTORS = [
 ]
 
 
+@contextmanager
+def _quiet_task_logs():
+    """Without a broker the email tasks run at once; their log lines are noise here."""
+    loggers = [logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _ensure(model, lookup, **values):
+    """get_or_create, then save only what differs: a second run writes no history rows."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save()
+    return obj
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo data and the five demo logins (DEBUG only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("The demo data is for development only: DEBUG is off.")
-        with transaction.atomic():
+        # The services email mentors and preparers (after commit): not for demo people.
+        with (
+            _quiet_task_logs(),
+            override_settings(EMAIL_BACKEND=QUIET_EMAIL),
+            transaction.atomic(),
+        ):
             institutions = self._institutions()
             mentors = self._mentors()
             self._logins(institutions, mentors)
+            # Learners and plans in every state, through the services (demo_plans.py).
+            create_plans(institutions=institutions, mentors=mentors, warn=self.stderr.write)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<20} {role}")
@@ -75,10 +116,11 @@ class Command(BaseCommand):
         municipalities = {m.name: m for m in Municipality.objects.all()}
         result = {}
         for name, kind, municipality, day in INSTITUTIONS:
-            result[name], _ = Institution.objects.update_or_create(
-                name=name,
-                municipality=municipalities[municipality],
-                defaults={"kind": kind, "hours_approval_day": day},
+            result[name] = _ensure(
+                Institution,
+                {"name": name, "municipality": municipalities[municipality]},
+                kind=kind,
+                hours_approval_day=day,
             )
         # CAL-2: the vocational schools set their own second-semester dates.
         for semester in Semester.objects.filter(number=2):
@@ -99,23 +141,22 @@ class Command(BaseCommand):
         mentors = []
         for number, (first, last, region, places) in enumerate(MENTORS, start=1):
             email = "mentor@demo.lv" if number == 1 else f"mentors{number:02d}@demo.lv"
-            mentor, _ = Mentor.objects.update_or_create(
-                certificate_number=f"SK-2025-{number:04d}",
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": email,
-                    "phone": f"+371 2{number:03d} {4000 + number * 7:04d}",
-                    "region": regions[region],
-                },
+            mentor = _ensure(
+                Mentor,
+                {"certificate_number": f"SK-2025-{number:04d}"},
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=f"+371 2{number:03d} {4000 + number * 7:04d}",
+                region=regions[region],
             )
-            mentor.municipalities.set([municipalities[p] for p in places])
+            wanted = {municipalities[p] for p in places}
+            if set(mentor.municipalities.all()) != wanted:
+                mentor.municipalities.set(wanted)
             mentors.append(mentor)
         # A lived-in registry: one mentor is away for now, one asked to be hidden.
-        mentors[18].is_available = False
-        mentors[18].save()
-        mentors[19].hidden_from_search = True
-        mentors[19].save()
+        mentors[18] = _ensure(Mentor, {"pk": mentors[18].pk}, is_available=False)
+        mentors[19] = _ensure(Mentor, {"pk": mentors[19].pk}, hidden_from_search=True)
         return mentors
 
     def _user(self, email, first, last):
@@ -133,8 +174,7 @@ class Command(BaseCommand):
 
         mentor_user = self._user("mentor@demo.lv", "Anna", "Bērziņa")
         RoleMembership.objects.get_or_create(user=mentor_user, role=Role.MENTOR)
-        mentors[0].user = mentor_user
-        mentors[0].save()
+        mentors[0] = _ensure(Mentor, {"pk": mentors[0].pk}, user=mentor_user)
 
         preparer = self._user("preparer@demo.lv", "Baiba", "Sproģe")
         RoleMembership.objects.get_or_create(user=preparer, role=Role.PREPARER, institution=school)

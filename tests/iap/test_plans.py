@@ -1,0 +1,277 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from iap import services
+from iap.models import Invitation, Plan
+from skola_kopiena.notifications.models import SentEmail
+from tests.factories import (
+    MentorFactory,
+    UserFactory,
+    advance_plan,
+    give_role,
+    make_learner,
+    make_plan,
+    semester,
+)
+
+
+def test_one_plan_per_learner_per_semester(cast, client_for, plan):
+    # IAP-1: refused with a message at the semester, and by the database.
+    response = client_for(cast.preparer).post(
+        f"/izglitojamie/{plan.learner.pk}/iap/jauns/",
+        {
+            "semester": plan.semester.pk,
+            "start_date": "2026-11-30",
+            "module": "II",
+            "risks": ["immigrant"],
+            "monthly_hours": "4",
+        },
+    )
+    assert "semester" in response.context["form"].errors
+    duplicate = Plan(
+        learner=plan.learner,
+        semester=plan.semester,
+        module="II",
+        start_date=plan.start_date,
+        end_date=plan.end_date,
+        monthly_hours=4,
+        created_by=cast.preparer,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    # The next semester is another plan (IAP-8 continues there).
+    assert make_plan(cast.preparer, plan.learner, on_semester=semester("2026/2027", 2)).pk
+
+
+def test_the_plan_records_the_talk_of_preparer_and_mentor(cast, client_for, learner):
+    # IAP-3: profile, desired results, hours per month (at most 20), meeting times.
+    response = client_for(cast.preparer).post(
+        f"/izglitojamie/{learner.pk}/iap/jauns/",
+        {
+            "semester": semester().pk,
+            "start_date": "2026-11-30",
+            "module": "I",
+            "category": "c",
+            "strengths": "Izpalīdzīgs",
+            "interests": "Basketbols",
+            "desired_results": "Nekavē",
+            "monthly_hours": "21",
+            "meeting_times": "Pirmdienās",
+        },
+    )
+    assert "monthly_hours" in response.context["form"].errors
+    assert not Plan.objects.exists()
+    plan = make_plan(cast.preparer, learner, module="I", category="c", risks=[], monthly_hours=20)
+    page = client_for(cast.preparer).get(f"/iap/{plan.pk}/").content.decode()
+    for text in ("Labi zīmē", "Futbols", "Regulāri apmeklē skolu", "Otrdienās pēc 15:00"):
+        assert text in page
+
+
+def test_the_database_keeps_monthly_hours_between_1_and_20(cast, plan):
+    # CAP-2
+    plan.monthly_hours = 21
+    with pytest.raises(IntegrityError), transaction.atomic():
+        plan.save()
+
+
+def test_a_mentor_never_prepares_a_plan(cast, client_for, learner):
+    # IAP-2
+    client = client_for(cast.mentor_user)
+    assert client.get("/izglitojamie/jauns/").status_code == 403
+    assert client.get(f"/izglitojamie/{learner.pk}/iap/jauns/").status_code == 404
+
+
+def test_a_plan_lists_other_support_measures_with_providers(cast, client_for, plan):
+    # IAP-4
+    client = client_for(cast.preparer)
+    client.post(
+        f"/iap/{plan.pk}/pasakumi/", {"kind": "reading_lessons", "provider": "Bibliotekāre Inta"}
+    )
+    assert "Bibliotekāre Inta" in client.get(f"/iap/{plan.pk}/").content.decode()
+    assert plan.measures.get().get_kind_display()
+
+
+def test_preparer_finds_mentors_of_the_learners_municipality_with_their_load(
+    cast, client_for, plan
+):
+    # IAP-3, REG-2, CAP-1: pre-filtered to the learner's municipality.
+    far = MentorFactory(last_name="Tālais", municipalities=[])
+    far.municipalities.set([])
+    response = client_for(cast.preparer).get(f"/iap/{plan.pk}/mentori/")
+    listed = list(response.context["page"].object_list)
+    assert listed == [cast.mentor]
+    assert listed[0].learner_count == 0
+    wider = client_for(cast.preparer).get(f"/iap/{plan.pk}/mentori/", {"municipality": ""})
+    assert cast.second_mentor in wider.context["page"].object_list
+
+
+def test_an_invitation_reaches_the_mentor_on_the_dashboard_and_by_email(
+    cast, client_for, plan, django_capture_on_commit_callbacks
+):
+    # IAP-3
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.preparer).post(
+            f"/iap/{plan.pk}/uzaicinat/",
+            {"mentor": cast.mentor.pk, "message": "Vai varat otrdienās?"},
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.status == Invitation.Status.PENDING
+    assert [m.to for m in mail.outbox] == [[cast.mentor.email]]
+    assert f"/uzaicinajumi/{invitation.pk}/" in mail.outbox[0].body
+    dashboard = client_for(cast.mentor_user).get("/").content.decode()
+    assert f"/uzaicinajumi/{invitation.pk}/" in dashboard
+
+
+def test_the_mentor_sees_the_profile_without_sensitive_details(cast, client_for, plan):
+    # IAP-3: first name, age, grade, strengths..., but not the risks, surname or birth date.
+    services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    invitation = Invitation.objects.get()
+    page = client_for(cast.mentor_user).get(f"/uzaicinajumi/{invitation.pk}/").content.decode()
+    assert "Kārlis" in page and "Futbols" in page and "Labi zīmē" in page
+    assert "Bērziņš" not in page
+    assert "14.03.2012" not in page
+    risk_label = str(plan.risks.get().get_risk_display())
+    assert risk_label not in page
+    # Before accepting, the plan page itself leads back to the invitation.
+    assert (
+        client_for(cast.mentor_user).get(f"/iap/{plan.pk}/")["Location"]
+        == f"/uzaicinajumi/{invitation.pk}/"
+    )
+
+
+def test_the_mentor_accepts_and_the_preparer_sees_the_answer(
+    cast, client_for, plan, django_capture_on_commit_callbacks
+):
+    # IAP-3
+    services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    invitation = Invitation.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.mentor_user).post(
+            f"/uzaicinajumi/{invitation.pk}/", {"answer": "accept", "reason": "Labprāt"}
+        )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.mentor == cast.mentor
+    assert [m.to for m in mail.outbox] == [[cast.preparer.email]]
+    page = client_for(cast.preparer).get(f"/iap/{plan.pk}/").content.decode()
+    assert "Labprāt" in page
+
+
+def test_a_decline_is_recorded_not_an_error(cast, client_for, plan):
+    # IAP-3: the mentor may decline, with a reason; the preparer then asks someone else.
+    services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    invitation = Invitation.objects.get()
+    client_for(cast.mentor_user).post(
+        f"/uzaicinajumi/{invitation.pk}/", {"answer": "decline", "reason": "Šosemestr nevaru"}
+    )
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    assert invitation.answer_reason == "Šosemestr nevaru"
+    plan.refresh_from_db()
+    assert plan.mentor is None
+    # The declined plan disappears for the mentor and the preparer can invite another mentor.
+    assert client_for(cast.mentor_user).get(f"/iap/{plan.pk}/").status_code == 404
+    second = services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.second_mentor)
+    assert second.status == Invitation.Status.PENDING
+
+
+def test_one_open_invitation_per_plan(cast, plan):
+    # IAP-3: one mentor at a time, also for the database.
+    services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    with pytest.raises(ValidationError):
+        services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.second_mentor)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(plan=plan, mentor=cast.second_mentor, invited_by=cast.preparer)
+
+
+def test_a_mentor_cannot_answer_twice_or_for_someone_else(cast, client_for, plan):
+    services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    invitation = Invitation.objects.get()
+    services.invitation_accept(actor=cast.mentor_user, invitation=invitation)
+    again = client_for(cast.mentor_user).post(
+        f"/uzaicinajumi/{invitation.pk}/", {"answer": "decline"}
+    )
+    assert again.status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    assert (
+        client_for(cast.second_mentor_user).get(f"/uzaicinajumi/{invitation.pk}/").status_code
+        == 404
+    )
+
+
+def _fill_mentor(cast, mentor, count):
+    """Give `mentor` `count` learners (accepted plans) at the cast's school this semester."""
+    for n in range(count):
+        learner = make_learner(cast.preparer, cast.school, first_name=f"Skolēns{n}")
+        advance_plan(
+            make_plan(cast.preparer, learner), preparer=cast.preparer, mentor=mentor, to="accepted"
+        )
+
+
+def test_a_mentor_with_six_learners_cannot_accept_a_seventh(cast, plan):
+    # CAP-1
+    services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    invitation = Invitation.objects.get(plan=plan)
+    _fill_mentor(cast, cast.mentor, 6)
+    with pytest.raises(ValidationError) as error:
+        services.invitation_accept(actor=cast.mentor_user, invitation=invitation)
+    assert error.value.code == "CAP-1"
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_the_registry_shows_the_real_load_and_full_mentors_cannot_be_invited(
+    cast, client_for, plan
+):
+    # CAP-1: the count is real in the registry too.
+    _fill_mentor(cast, cast.mentor, 6)
+    registry = client_for(cast.preparer).get("/mentori/")
+    mentor = next(m for m in registry.context["page"].object_list if m.pk == cast.mentor.pk)
+    assert mentor.learner_count == 6
+    with pytest.raises(ValidationError):
+        services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    # Learners of another semester do not count.
+    other = make_plan(cast.preparer, plan.learner, on_semester=semester("2026/2027", 2))
+    assert services.invitation_send(actor=cast.preparer, plan=other, mentor=cast.mentor).pk
+
+
+def test_emails_are_queued_after_commit_and_never_sent_twice(
+    cast, plan, django_capture_on_commit_callbacks
+):
+    from iap.tasks import notify_invitation
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitation = services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    assert mail.outbox == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    assert notify_invitation(invitation.pk) is False  # a second run of the task sends nothing
+    assert len(mail.outbox) == 1
+    assert SentEmail.objects.filter(key=f"invitation:{invitation.pk}:sent").count() == 1
+
+
+def test_emails_are_written_in_latvian(cast, plan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    assert mail.outbox[0].subject.startswith("Uzaicinājums")
+
+
+def test_no_email_leaves_when_the_transaction_rolls_back(cast, plan):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+        raise RuntimeError("something later failed")
+    assert mail.outbox == []
+    assert not Invitation.objects.exists()
+
+
+def test_another_schools_preparer_gets_404_for_a_plan(cast, client_for, plan):
+    # ACC: the plan's existence does not leak.
+    assert client_for(cast.other_preparer).get(f"/iap/{plan.pk}/").status_code == 404
+    other = UserFactory()
+    give_role(other, "approver", institution=cast.other_school)
+    assert client_for(other).get(f"/iap/{plan.pk}/").status_code == 404
