@@ -252,6 +252,13 @@ class Plan(models.Model):
         return self.learner.age_on(self.start_date) >= ADULT_AGE
 
     @property
+    def has_ended(self):
+        """The plan's time is over; it waits for the evaluation that closes it (EVA-1)."""
+        from django.utils import timezone
+
+        return self.last_mentoring_day < timezone.localdate()
+
+    @property
     def last_mentoring_day(self):
         """CAL-3, CAL-4, IAP-7: the last day mentoring may take place under this plan."""
         last = self.extended_until or self.end_date

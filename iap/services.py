@@ -19,6 +19,7 @@ from skola_kopiena.schools.calendar import (
     semester_dates,
 )
 from skola_kopiena.schools.models import Institution
+from skola_kopiena.services import service
 
 from . import tasks
 from .models import MIN_AGE, Invitation, Learner, Plan, PlanRisk, SupportMeasure
@@ -63,14 +64,14 @@ def _learner_fields(learner, *, first_name, last_name, birth_date, education, gr
     return learner
 
 
-@transaction.atomic
+@service
 def learner_register(*, actor, institution, **fields):
     """Register a learner of the preparer's institution (no personal code: ACC-3)."""
     learner = Learner(institution=institution, created_by=actor)
     return _learner_fields(learner, **fields)
 
 
-@transaction.atomic
+@service
 def learner_update(*, actor, learner, **fields):
     learner = Learner.objects.select_for_update().get(pk=learner.pk)
     return _learner_fields(learner, **fields)
@@ -167,7 +168,7 @@ def _plan_content(plan, *, module, category, risks, start_date, **fields):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_create(*, actor, learner, semester, module, category="", risks=(), start_date, **fields):
     """IAP-1, IAP-2: the preparer opens the learner's plan for a semester."""
     if Plan.objects.filter(learner=learner, semester=semester).exists():
@@ -207,7 +208,7 @@ def _require_editable(plan):
         )
 
 
-@transaction.atomic
+@service
 def plan_update(*, actor, plan, module, category="", risks=(), start_date, **fields):
     plan = _lock(plan)
     _require_editable(plan)
@@ -216,7 +217,7 @@ def plan_update(*, actor, plan, module, category="", risks=(), start_date, **fie
     )
 
 
-@transaction.atomic
+@service
 def measure_add(*, actor, plan, kind, provider, description=""):
     """IAP-4: another support measure and its provider."""
     plan = _lock(plan)
@@ -229,7 +230,7 @@ def measure_add(*, actor, plan, kind, provider, description=""):
     return measure
 
 
-@transaction.atomic
+@service
 def measure_remove(*, actor, measure):
     plan = _lock(measure.plan)
     _require_editable(plan)
@@ -256,7 +257,7 @@ def _require_capacity(mentor, semester):
         )
 
 
-@transaction.atomic
+@service
 def invitation_send(*, actor, plan, mentor, message=""):
     """IAP-3: ask a mentor from the registry to support the learner."""
     plan = _lock(plan)
@@ -281,7 +282,7 @@ def invitation_send(*, actor, plan, mentor, message=""):
     return invitation
 
 
-@transaction.atomic
+@service
 def invitation_withdraw(*, actor, invitation):
     """The preparer asks another mentor instead (only while the plan is a draft)."""
     plan = _lock(invitation.plan)
@@ -316,7 +317,7 @@ def _lock_pending_invitation(invitation, actor):
     return invitation
 
 
-@transaction.atomic
+@service
 def invitation_accept(*, actor, invitation, reason=""):
     """IAP-3, CAP-1: the mentor agrees to support the learner."""
     # Lock the mentor first: two acceptances at once cannot both take the sixth place.
@@ -335,7 +336,7 @@ def invitation_accept(*, actor, invitation, reason=""):
     return invitation
 
 
-@transaction.atomic
+@service
 def invitation_decline(*, actor, invitation, reason=""):
     """IAP-3: a decline is recorded, not an error."""
     invitation = _lock_pending_invitation(invitation, actor)
@@ -385,7 +386,7 @@ def contract_problems(plan, contract):
     return problems
 
 
-@transaction.atomic
+@service
 def plan_attach_contract(*, actor, plan, contract):
     """CON-6: the preparer attaches the mentor's signed contract to the plan."""
     plan = _lock(plan)
@@ -401,7 +402,7 @@ def plan_attach_contract(*, actor, plan, contract):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_upload_application(*, actor, plan, file):
     """AGR-1: the parent's or guardian's application, or the adult learner's own."""
     plan = _lock(plan)
@@ -411,7 +412,7 @@ def plan_upload_application(*, actor, plan, file):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_save_agreement(
     *, actor, plan, situation, situation_plan, provider_commits, learner_commits
 ):
@@ -426,7 +427,7 @@ def plan_save_agreement(
     return plan
 
 
-@transaction.atomic
+@service
 def plan_upload_agreement_scan(*, actor, plan, file):
     """AGR-2, AGR-3: the hand-signed agreement, scanned."""
     plan = _lock(plan)
@@ -481,7 +482,7 @@ def plan_missing(plan):
     return missing
 
 
-@transaction.atomic
+@service
 def plan_submit(*, actor, plan):
     plan = _lock(plan)
     _require_editable(plan)
@@ -505,7 +506,7 @@ def _lock_submitted(plan):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_approve(*, actor, plan):
     """IAP-5: only an approved plan is active for the mentor."""
     plan = _lock_submitted(plan)
@@ -520,7 +521,7 @@ def plan_approve(*, actor, plan):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_return(*, actor, plan, reason):
     plan = _lock_submitted(plan)
     if not reason.strip():
@@ -547,7 +548,7 @@ def _lock_active(plan):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_change_hours(*, actor, plan, monthly_hours, reason):
     """IAP-6: the preparer changes the monthly hours with a justification (kept in history)."""
     plan = _lock_active(plan)
@@ -565,7 +566,7 @@ def plan_change_hours(*, actor, plan, monthly_hours, reason):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_terminate(*, actor, plan, terminated_on, reason):
     """IAP-7: ended early for a serious reason; the reason is recorded."""
     plan = _lock_active(plan)
@@ -589,7 +590,7 @@ def plan_terminate(*, actor, plan, terminated_on, reason):
     return plan
 
 
-@transaction.atomic
+@service
 def plan_extend(*, actor, plan, extended_until, order_file):
     """CAL-4: into the summer, until the end of the extra learning measures, with the head's
     order attached."""

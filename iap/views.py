@@ -309,34 +309,33 @@ def plan_mentors(request, pk):
             "form": form,
             "page": page,
             "capacity": MAX_LEARNERS_PER_SEMESTER,
-            "invitation_form": InvitationForm(),
         },
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_invite(request, pk):
+    """IAP-3: confirm the invitation, with an optional message to the mentor."""
     plan = permissions.get_plan_for(request.acting, pk, write=True)
-    mentor = permissions.get_mentor_for(request.acting, request.POST.get("mentor") or 0)
-    form = InvitationForm(request.POST)
-    form.is_valid()
-    try:
-        services.invitation_send(
-            actor=request.user,
-            plan=plan,
-            mentor=mentor,
-            message=form.cleaned_data.get("message", ""),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("iap:plan_mentors", pk=plan.pk)
-    messages.success(
-        request,
-        _("%(mentor)s has been invited. You will see the answer here and by email.")
-        % {"mentor": mentor},
+    mentor = permissions.get_mentor_for(
+        request.acting, request.POST.get("mentor") or request.GET.get("mentor") or 0
     )
-    return redirect("iap:plan", pk=plan.pk)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_send(
+                actor=request.user, plan=plan, mentor=mentor, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(mentor)s has been invited. You will see the answer here and by email.")
+                % {"mentor": mentor},
+            )
+            return redirect("iap:plan", pk=plan.pk)
+    return render(request, "iap/plan_invite.html", {"plan": plan, "mentor": mentor, "form": form})
 
 
 @require_POST

@@ -6,7 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.files.validation import SPREADSHEET_KINDS, validate_upload
 from skola_kopiena.schools.models import Municipality, Region
+from skola_kopiena.services import service
 
 from .models import ChangeRequest, Contract, Mentor, RegistryImport, phone_validator
 
 # --- Change requests and visibility (REG-3) ----------------------------------------------
 
 
-@transaction.atomic
+@service
 def change_request_submit(
     *, actor, mentor, email="", phone="", region=None, municipalities=None, note=""
 ):
@@ -69,7 +70,7 @@ def _lock_pending(change_request):
     return locked
 
 
-@transaction.atomic
+@service
 def change_request_apply(*, actor, change_request, note=""):
     """REG-3: the regional coordinator applies the change to the registry entry."""
     change_request = _lock_pending(change_request)
@@ -99,7 +100,7 @@ def change_request_apply(*, actor, change_request, note=""):
     return change_request
 
 
-@transaction.atomic
+@service
 def change_request_reject(*, actor, change_request, note):
     change_request = _lock_pending(change_request)
     if not note.strip():
@@ -118,7 +119,7 @@ def _decide(change_request, actor, status, note):
     change_request.save()
 
 
-@transaction.atomic
+@service
 def mentor_set_hidden(*, actor, mentor, hidden):
     """REG-3: a mentor may ask to be left out of the search, and come back at any time."""
     mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
@@ -286,7 +287,7 @@ def parse_registry_rows(table, *, region_limit_id=None):
     return rows, errors
 
 
-@transaction.atomic
+@service
 def registry_import_preview(*, actor, acting, upload):
     """Read and check the spreadsheet; nothing enters the registry yet."""
     try:
@@ -311,7 +312,7 @@ def registry_import_preview(*, actor, acting, upload):
     return registry_import
 
 
-@transaction.atomic
+@service
 def registry_import_confirm(*, actor, acting, registry_import):
     """All or nothing: rows are checked again against today's registry, then saved together."""
     registry_import = RegistryImport.objects.select_for_update().get(pk=registry_import.pk)
@@ -387,7 +388,7 @@ def allowed_employers(learner_institution):
     ).filter(is_active=True)
 
 
-@transaction.atomic
+@service
 def contract_create(
     *,
     actor,

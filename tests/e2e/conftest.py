@@ -76,11 +76,16 @@ def totp_code(secret=TOTP_SECRET):
 
 @pytest.fixture
 def log_in(browser, live_server):
-    """A fresh browser context logged in as `email`; returns its page."""
+    """A fresh browser context logged in as `email`; returns its page.
+
+    Extra keyword arguments go to browser.new_context (e.g. viewport, is_mobile, has_touch).
+    """
     contexts = []
 
-    def make(email, password=DEMO_PASSWORD):
-        context = browser.new_context(base_url=live_server.url, locale="lv-LV")
+    def make(email, password=DEMO_PASSWORD, **context_options):
+        context = browser.new_context(
+            **{"base_url": live_server.url, "locale": "lv-LV", **context_options}
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

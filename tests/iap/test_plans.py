@@ -275,3 +275,22 @@ def test_another_schools_preparer_gets_404_for_a_plan(cast, client_for, plan):
     other = UserFactory()
     give_role(other, "approver", institution=cast.other_school)
     assert client_for(other).get(f"/iap/{plan.pk}/").status_code == 404
+
+
+def test_preparer_confirms_the_invitation_with_a_message(cast, client_for, plan):
+    # IAP-3
+    client = client_for(cast.preparer)
+    confirm = client.get(f"/iap/{plan.pk}/uzaicinat/", {"mentor": cast.mentor.pk})
+    assert cast.mentor.email in confirm.content.decode()
+    client.post(f"/iap/{plan.pk}/uzaicinat/", {"mentor": cast.mentor.pk, "message": "Zvanīšu rīt"})
+    assert Invitation.objects.get().message == "Zvanīšu rīt"
+
+
+def test_services_record_their_actor_in_history_outside_web_requests(cast, plan):
+    # A command or a Celery task has no request: the service still names who acted.
+    services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    invitation = Invitation.objects.get()
+    services.invitation_accept(actor=cast.mentor_user, invitation=invitation)
+    assert invitation.history.first().history_user == cast.mentor_user
+    assert plan.history.first().history_user == cast.mentor_user
+    assert plan.history.last().history_user == cast.preparer

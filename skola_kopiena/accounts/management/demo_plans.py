@@ -8,15 +8,12 @@ learner already has for the semester is left as it is.
 
 import datetime
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from iap import services
 from iap.models import Learner, Plan
@@ -583,21 +580,6 @@ LEARNERS = [
 # --- Helpers --------------------------------------------------------------------------------
 
 
-@contextmanager
-def acting_as(user):
-    """The plan history records `user` as the author, as the request middleware would."""
-    context = HistoricalRecords.context
-    previous = getattr(context, "request", None)
-    context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del context.request
-        else:
-            context.request = previous
-
-
 def _ascii(text):
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
@@ -681,21 +663,18 @@ class DemoPlans:
             ).first()
             if contract is None:
                 preparer = self.staff.get(employer.name, self.staff[RIGA_SCHOOL])[0]
-                with acting_as(preparer):
-                    contract = contract_create(
-                        actor=preparer,
-                        mentor=mentor,
-                        employer=employer,
-                        school_year=semester.school_year,
-                        semester=period,
-                        contract_number=contract_number,
-                        signed_on=signed,
-                        background_check_date=checked,
-                        background_check_by=by,
-                        signed_file=pdf_file(
-                            "darba-ligums.pdf", f"Darba ligums Nr. {contract_number}"
-                        ),
-                    )
+                contract = contract_create(
+                    actor=preparer,
+                    mentor=mentor,
+                    employer=employer,
+                    school_year=semester.school_year,
+                    semester=period,
+                    contract_number=contract_number,
+                    signed_on=signed,
+                    background_check_date=checked,
+                    background_check_by=by,
+                    signed_file=pdf_file("darba-ligums.pdf", f"Darba ligums Nr. {contract_number}"),
+                )
             self.contracts[key] = contract
         return self.contracts[key]
 
@@ -710,17 +689,16 @@ class DemoPlans:
                 birth_date=spec.birth_date,
             ).first()
             if learner is None:
-                with acting_as(preparer):
-                    learner = services.learner_register(
-                        actor=preparer,
-                        institution=school,
-                        first_name=spec.first_name,
-                        last_name=spec.last_name,
-                        birth_date=spec.birth_date,
-                        education=spec.education,
-                        grade=spec.grade,
-                        course=spec.course,
-                    )
+                learner = services.learner_register(
+                    actor=preparer,
+                    institution=school,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    birth_date=spec.birth_date,
+                    education=spec.education,
+                    grade=spec.grade,
+                    course=spec.course,
+                )
             for plan_spec in spec.plans:
                 if plan_spec.semester:
                     year, number = plan_spec.semester
@@ -748,106 +726,98 @@ class DemoPlans:
             first_day = semester_dates(semester, learner.institution, learner.grade)[0]
             wanted = first_day + datetime.timedelta(days=spec.start_offset)
             start = max(min(wanted, start), first_day)
-        with acting_as(preparer):
-            plan = services.plan_create(
-                actor=preparer,
-                learner=learner,
-                semester=semester,
-                module=spec.module,
-                category=spec.category,
-                risks=spec.risks,
-                start_date=start,
-                strengths=spec.strengths,
-                interests=spec.interests,
-                desired_results=spec.desired_results,
-                monthly_hours=spec.monthly_hours,
-                meeting_times=spec.meeting_times,
+        plan = services.plan_create(
+            actor=preparer,
+            learner=learner,
+            semester=semester,
+            module=spec.module,
+            category=spec.category,
+            risks=spec.risks,
+            start_date=start,
+            strengths=spec.strengths,
+            interests=spec.interests,
+            desired_results=spec.desired_results,
+            monthly_hours=spec.monthly_hours,
+            meeting_times=spec.meeting_times,
+        )
+        for kind, provider, description in spec.measures:
+            services.measure_add(
+                actor=preparer, plan=plan, kind=kind, provider=provider, description=description
             )
-            for kind, provider, description in spec.measures:
-                services.measure_add(
-                    actor=preparer, plan=plan, kind=kind, provider=provider, description=description
-                )
         if spec.declined_by:
             name, reason = spec.declined_by
             other = self.mentors[name]
-            with acting_as(preparer):
-                invitation = services.invitation_send(
-                    actor=preparer, plan=plan, mentor=other, message=spec.message
-                )
+            invitation = services.invitation_send(
+                actor=preparer, plan=plan, mentor=other, message=spec.message
+            )
             other_user = _mentor_user(other, self.admin)
-            with acting_as(other_user):
-                services.invitation_decline(actor=other_user, invitation=invitation, reason=reason)
+            services.invitation_decline(actor=other_user, invitation=invitation, reason=reason)
         if not spec.mentor:
             return plan
         mentor = self.mentors[spec.mentor]
-        with acting_as(preparer):
-            invitation = services.invitation_send(
-                actor=preparer, plan=plan, mentor=mentor, message=spec.message
-            )
+        invitation = services.invitation_send(
+            actor=preparer, plan=plan, mentor=mentor, message=spec.message
+        )
         if stage < STAGES.index("accepted"):
             return plan
         mentor_user = _mentor_user(mentor, self.admin)
-        with acting_as(mentor_user):
-            services.invitation_accept(
-                actor=mentor_user, invitation=invitation, reason=spec.accept_reason
+        services.invitation_accept(
+            actor=mentor_user, invitation=invitation, reason=spec.accept_reason
+        )
+        if spec.contract:
+            services.plan_attach_contract(
+                actor=preparer, plan=plan, contract=self.contract(spec.contract)
             )
-        with acting_as(preparer):
-            if spec.contract:
-                services.plan_attach_contract(
-                    actor=preparer, plan=plan, contract=self.contract(spec.contract)
-                )
-            situation, situation_plan, provider_commits, learner_commits = spec.agreement
-            services.plan_save_agreement(
-                actor=preparer,
-                plan=plan,
-                situation=situation,
-                situation_plan=situation_plan,
-                provider_commits=provider_commits,
-                learner_commits=learner_commits,
-            )
-            if stage < STAGES.index("submitted"):
-                return plan  # AGR-3: the application and the signed agreement are missing
-            own = "izglitojama" if plan.learner_is_adult else "vecaka"
-            services.plan_upload_application(
-                actor=preparer,
-                plan=plan,
-                file=pdf_file("iesniegums.pdf", f"{own.capitalize()} iesniegums: {learner}"),
-            )
-            services.plan_upload_agreement_scan(
-                actor=preparer,
-                plan=plan,
-                file=pdf_file("vienosanas.pdf", f"Vienosanas ar izglitojamo: {learner}"),
-            )
-            services.plan_submit(actor=preparer, plan=plan)
+        situation, situation_plan, provider_commits, learner_commits = spec.agreement
+        services.plan_save_agreement(
+            actor=preparer,
+            plan=plan,
+            situation=situation,
+            situation_plan=situation_plan,
+            provider_commits=provider_commits,
+            learner_commits=learner_commits,
+        )
+        if stage < STAGES.index("submitted"):
+            return plan  # AGR-3: the application and the signed agreement are missing
+        own = "izglitojama" if plan.learner_is_adult else "vecaka"
+        services.plan_upload_application(
+            actor=preparer,
+            plan=plan,
+            file=pdf_file("iesniegums.pdf", f"{own.capitalize()} iesniegums: {learner}"),
+        )
+        services.plan_upload_agreement_scan(
+            actor=preparer,
+            plan=plan,
+            file=pdf_file("vienosanas.pdf", f"Vienosanas ar izglitojamo: {learner}"),
+        )
+        services.plan_submit(actor=preparer, plan=plan)
         if stage < STAGES.index("returned"):
             return plan
-        with acting_as(approver):
-            if spec.stage == "returned":
-                return services.plan_return(actor=approver, plan=plan, reason=spec.return_reason)
-            plan = services.plan_approve(actor=approver, plan=plan)
-        with acting_as(preparer):
-            if spec.hours_change:
-                hours, reason = spec.hours_change
-                plan = services.plan_change_hours(
-                    actor=preparer, plan=plan, monthly_hours=hours, reason=reason
-                )
-            if spec.termination:
-                days, reason = spec.termination
-                day = timezone.localdate() - datetime.timedelta(days=days)
-                day = min(max(day, plan.start_date), plan.end_date)
-                plan = services.plan_terminate(
-                    actor=preparer, plan=plan, terminated_on=day, reason=reason
-                )
-            if spec.extension_days:
-                until = plan.end_date + datetime.timedelta(days=spec.extension_days)
-                plan = services.plan_extend(
-                    actor=preparer,
-                    plan=plan,
-                    extended_until=min(until, semester.school_year.end_date),
-                    order_file=pdf_file(
-                        "rikojums.pdf", f"Rikojums par papildu macibu pasakumiem: {learner}"
-                    ),
-                )
+        if spec.stage == "returned":
+            return services.plan_return(actor=approver, plan=plan, reason=spec.return_reason)
+        plan = services.plan_approve(actor=approver, plan=plan)
+        if spec.hours_change:
+            hours, reason = spec.hours_change
+            plan = services.plan_change_hours(
+                actor=preparer, plan=plan, monthly_hours=hours, reason=reason
+            )
+        if spec.termination:
+            days, reason = spec.termination
+            day = timezone.localdate() - datetime.timedelta(days=days)
+            day = min(max(day, plan.start_date), plan.end_date)
+            plan = services.plan_terminate(
+                actor=preparer, plan=plan, terminated_on=day, reason=reason
+            )
+        if spec.extension_days:
+            until = plan.end_date + datetime.timedelta(days=spec.extension_days)
+            plan = services.plan_extend(
+                actor=preparer,
+                plan=plan,
+                extended_until=min(until, semester.school_year.end_date),
+                order_file=pdf_file(
+                    "rikojums.pdf", f"Rikojums par papildu macibu pasakumiem: {learner}"
+                ),
+            )
         return plan
 
 
