@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from skola_kopiena.accounts import permissions
 from skola_kopiena.collation import latvian
 
-from .models import ChangeRequest, Mentor, RegistryImport
+from .models import ChangeRequest, Contract, Mentor, RegistryImport
 
 
 class RegionScopedAdmin(SimpleHistoryAdmin):
@@ -72,3 +72,14 @@ class RegistryImportAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Contract)
+class ContractAdmin(RegionScopedAdmin):
+    region_lookup = "employer__municipality__region_id"
+    list_display = ["mentor", "employer", "period_label", "signed_on", "background_check_date"]
+    list_filter = ["school_year", "employer__kind", "employer__municipality__region"]
+    search_fields = ["mentor__first_name", "mentor__last_name", "employer__name", "contract_number"]
+    list_select_related = ["mentor", "employer", "school_year", "semester__school_year"]
+    raw_id_fields = ["mentor", "employer"]
+    readonly_fields = ["created_by", "created_at"]

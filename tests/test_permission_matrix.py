@@ -164,6 +164,9 @@ def matrix(cast, objects):
         ("/admin/mentors/mentor/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/accounts/accesslog/", expect(302, staff=200, other_staff=200, admin=200)),
         ("/admin/accounts/user/add/", expect(302, staff=200, other_staff=200, admin=200)),
+        ("/admin/iap/plan/", expect(302, staff=200, other_staff=200, admin=200)),
+        (f"/admin/iap/plan/{plan.pk}/change/", expect(302, staff=200, other_staff=302, admin=200)),
+        ("/admin/mentors/contract/", expect(302, staff=200, other_staff=200, admin=200)),
     ]
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,11 @@ class PrivateStorage(FileSystemStorage):
 def private_storage():
     # A callable, so that tests and deployments choose the folder at run time.
     return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+def download_url(obj, field_name):
+    meta = obj._meta
+    return reverse("files:download", args=[meta.app_label, meta.model_name, obj.pk, field_name])
 
 
 def generated_name(instance, filename):
@@ -61,6 +67,12 @@ class PrivateUploadField(forms.FileField):
 
 
 class PrivateFieldFile(FieldFile):
+    @property
+    def url(self):
+        """The permission-checked download view: the only address a private file has."""
+        self._require_file()
+        return download_url(self.instance, self.field.name)
+
     def save(self, name, content, save=True):
         # Checked here too, so that admin actions, commands and tasks cannot skip the check.
         kind = getattr(content, "upload_kind", None) or validate_upload(content, self.field.kinds)

@@ -49,9 +49,7 @@ def submit(form):
         form.locator("button[type=submit]").first.click()
 
 
-def test_a_plan_goes_from_the_schools_draft_to_an_active_plan_with_a_mentor(
-    demo, log_in, tmp_path
-):
+def test_a_plan_goes_from_the_schools_draft_to_an_active_plan_with_a_mentor(demo, log_in, tmp_path):
     """IAP-3, IAP-4, IAP-5, CON-1, AGR-3."""
     school = Institution.objects.get(name=SCHOOL)
     youth_centre = Institution.objects.get(name=YOUTH_CENTRE)
@@ -105,16 +103,16 @@ def test_a_plan_goes_from_the_schools_draft_to_an_active_plan_with_a_mentor(
     steps = preparer.locator("main section.steps")
     steps.locator(f"a[href='/iap/{pk}/mentori/']").click()
     preparer.wait_for_url(f"**/iap/{pk}/mentori/")
-    expect(preparer.locator("select[name=municipality]")).to_have_value(
-        str(school.municipality_id)
-    )
+    expect(preparer.locator("select[name=municipality]")).to_have_value(str(school.municipality_id))
     invite = preparer.locator(f"main a[href='/iap/{pk}/uzaicinat/?mentor={anna.pk}']")
     expect(invite).to_have_count(1)
     invite.click()
     # The invitation is confirmed on its own page, with an optional message to the mentor.
     preparer.wait_for_url(f"**/iap/{pk}/uzaicinat/?mentor={anna.pk}")
     form = preparer.locator(f"main form:has(input[name=mentor][value='{anna.pk}'])")
-    form.locator("textarea[name=message]").fill("Labdien! Vai varētu būt 8. klases skolēna mentore?")
+    form.locator("textarea[name=message]").fill(
+        "Labdien! Vai varētu būt 8. klases skolēna mentore?"
+    )
     form.locator("button[type=submit]").click()
     preparer.wait_for_url(f"**{plan_path}")
     invitation = Invitation.objects.get(plan=plan, mentor=anna)
@@ -162,9 +160,11 @@ def test_a_plan_goes_from_the_schools_draft_to_an_active_plan_with_a_mentor(
     contracts_before = Contract.objects.count()
     record_contract(school)
     assert preparer.url.endswith(f"/iap/{pk}/ligums/")
-    expect(preparer.locator("main form:has(input[name=action][value=record])")).to_contain_text(
-        SCHOOL
+    refusal = preparer.locator(
+        "main form:has(input[name=action][value=record]) .error-summary[role=alert]"
     )
+    expect(refusal).to_be_visible()
+    expect(refusal).to_contain_text(SCHOOL)  # names the employer of the clashing contract
     assert Contract.objects.count() == contracts_before
     # ... so she records the contract with the municipal youth centre, which CON-2 allows.
     record_contract(youth_centre)
@@ -233,7 +233,9 @@ def test_a_plan_goes_from_the_schools_draft_to_an_active_plan_with_a_mentor(
     mentor.goto("/uzaicinajumi/")
     link = mentor.locator(f"main table.stack a[href='{plan_path}']")
     expect(link).to_have_count(1)
-    row = mentor.locator("main table.stack tbody tr").filter(has=link)
+    row = mentor.locator("main table.stack tbody tr").filter(
+        has=mentor.locator(f"a[href='{plan_path}']")
+    )
     expect(row.locator(".tag-success")).to_have_text(active)
     assert fits_the_screen(mentor)
     link.tap()

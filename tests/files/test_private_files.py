@@ -104,7 +104,11 @@ def test_uploads_are_stored_privately_under_a_generated_name(stored_import):
     assert "Mentoru" not in path.name and "saraksts" not in path.name
     assert not path.is_relative_to(settings.BASE_DIR / "static")
     with pytest.raises(NotImplementedError):
-        stored_import.source_file.url  # noqa: B018 - there is no public address to give
+        stored_import.source_file.storage.url(stored_import.source_file.name)
+    # Links to the file lead to the permission-checked view, also in the admin.
+    assert stored_import.source_file.url == (
+        f"/faili/mentors/registryimport/{stored_import.pk}/source_file/"
+    )
 
 
 def test_download_is_permission_checked_logged_and_never_cached(cast, client_for, stored_import):

@@ -4,7 +4,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from iap import services
-from tests.factories import MentorFactory, UserFactory, advance_plan, give_role, make_learner, make_plan
+from tests.factories import (
+    MentorFactory,
+    UserFactory,
+    advance_plan,
+    give_role,
+    make_learner,
+    make_plan,
+)
 
 
 def _queries(client, url):
@@ -45,8 +52,9 @@ def test_the_mentors_invitation_list_keeps_its_query_count(cast, client_for):
 
     def invite(n):
         learner = make_learner(cast.preparer, cast.school, first_name=f"Uzaicinātais{n}")
-        services.invitation_send(actor=cast.preparer, plan=make_plan(cast.preparer, learner),
-                                 mentor=cast.mentor)
+        services.invitation_send(
+            actor=cast.preparer, plan=make_plan(cast.preparer, learner), mentor=cast.mentor
+        )
 
     invite(0)
     few = _queries(client, "/uzaicinajumi/")

@@ -1,5 +1,6 @@
 from django import template
-from django.urls import reverse
+
+from skola_kopiena.files.fields import download_url as private_download_url
 
 register = template.Library()
 
@@ -7,5 +8,4 @@ register = template.Library()
 @register.simple_tag
 def download_url(obj, field_name):
     """The permission-checked address of a private file (there is no other)."""
-    meta = obj._meta
-    return reverse("files:download", args=[meta.app_label, meta.model_name, obj.pk, field_name])
+    return private_download_url(obj, field_name)
