@@ -203,11 +203,10 @@ def test_the_plan_follows_the_semester_for_its_learner(cast, active_plan):
     assert not services.plan_allows_mentoring(active_plan, D(2026, 12, 21))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_approvers_approving_at_once_leave_one_approval(cast, plan):
     # IAP-5: the row is locked; the second decision finds it decided.
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     plan = advance_plan(plan, preparer=cast.preparer, mentor=cast.mentor, to="submitted")
     results = []
 
