@@ -538,6 +538,44 @@ def plan_return(*, actor, plan, reason):
     return plan
 
 
+@service
+def plan_continue(*, actor, plan):
+    """IAP-8 (**Choice**): "continue next semester" copies the plan into a new draft."""
+    from skola_kopiena.schools.models import Semester
+
+    if plan.status not in (Plan.Status.APPROVED, Plan.Status.TERMINATED):
+        raise ValidationError(_("Only an approved plan can be continued."), code="IAP-8")
+    following = (
+        Semester.objects.filter(start_date__gt=plan.semester.start_date)
+        .order_by("start_date")
+        .first()
+    )
+    if following is None:
+        raise ValidationError(
+            _("The next semester is not in the calendar yet: project staff add it."),
+            code="IAP-8",
+        )
+    copy = plan_create(
+        actor=actor,
+        learner=plan.learner,
+        semester=following,
+        module=plan.module,
+        category=plan.category,
+        risks=[(r.risk, r.description) for r in plan.risks.all()],
+        start_date=plan_default_dates(plan.learner, following)[0],
+        strengths=plan.strengths,
+        interests=plan.interests,
+        desired_results=plan.desired_results,
+        monthly_hours=plan.monthly_hours,
+        meeting_times=plan.meeting_times,
+    )
+    for measure in plan.measures.all():
+        SupportMeasure.objects.create(
+            plan=copy, kind=measure.kind, provider=measure.provider, description=measure.description
+        )
+    return copy
+
+
 # --- During the semester (IAP-6, IAP-7, CAL-4) --------------------------------------------
 
 

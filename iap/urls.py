@@ -33,6 +33,7 @@ urlpatterns = [
     path("iap/<int:pk>/stundas/", views.plan_hours, name="plan_hours"),
     path("iap/<int:pk>/partraukt/", views.plan_terminate, name="plan_terminate"),
     path("iap/<int:pk>/pagarinat/", views.plan_extend, name="plan_extend"),
+    path("iap/<int:pk>/turpinat/", views.plan_continue, name="plan_continue"),
     path("uzaicinajumi/", views.invitation_list, name="invitations"),
     path("uzaicinajumi/<int:pk>/", views.invitation_detail, name="invitation"),
 ]

@@ -146,6 +146,7 @@ def matrix(cast, objects):
         (f"/iap/{plan.pk}/stundas/", PLAN_WRITE),
         (f"/iap/{plan.pk}/partraukt/", PLAN_WRITE),
         (f"/iap/{plan.pk}/pagarinat/", PLAN_WRITE),
+        (f"/iap/{plan.pk}/turpinat/", POST_ONLY),
         ("/uzaicinajumi/", MENTOR_ONLY),
         (f"/uzaicinajumi/{objects['invitation'].pk}/", expect(403, mentor=200)),
         (

@@ -41,7 +41,7 @@ def test_one_plan_per_learner_per_semester(cast, client_for, plan):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
-    # The next semester is another plan (IAP-8 continues there).
+    # The next semester is another plan.
     assert make_plan(cast.preparer, plan.learner, on_semester=semester("2026/2027", 2)).pk
 
 
@@ -294,3 +294,30 @@ def test_services_record_their_actor_in_history_outside_web_requests(cast, plan)
     assert invitation.history.first().history_user == cast.mentor_user
     assert plan.history.first().history_user == cast.mentor_user
     assert plan.history.last().history_user == cast.preparer
+
+
+def test_an_approved_plan_continues_next_semester_as_a_copied_draft(cast, client_for, plan):
+    # IAP-8 (Choice): the copy keeps module, risks, profile, hours and other measures.
+    services.measure_add(actor=cast.preparer, plan=plan, kind="reading_lessons", provider="Inta")
+    active_plan = advance_plan(
+        plan, preparer=cast.preparer, mentor=cast.mentor, to="approved", approver=cast.approver
+    )
+    response = client_for(cast.preparer).post(f"/iap/{active_plan.pk}/turpinat/")
+    copy = Plan.objects.exclude(pk=active_plan.pk).get()
+    assert response["Location"] == f"/iap/{copy.pk}/"
+    assert copy.semester == semester("2026/2027", 2) and copy.status == Plan.Status.DRAFT
+    assert copy.mentor is None  # the mentor is asked again
+    assert [r.risk for r in copy.risks.all()] == [r.risk for r in active_plan.risks.all()]
+    assert (copy.strengths, copy.monthly_hours) == (
+        active_plan.strengths,
+        active_plan.monthly_hours,
+    )
+    assert [m.provider for m in copy.measures.all()] == ["Inta"]
+    again = client_for(cast.preparer).post(f"/iap/{active_plan.pk}/turpinat/")
+    assert again.status_code == 302 and Plan.objects.count() == 2  # IAP-1 holds
+
+
+def test_a_draft_cannot_be_continued(cast, plan):
+    # IAP-8
+    with pytest.raises(ValidationError):
+        services.plan_continue(actor=cast.preparer, plan=plan)
