@@ -2,14 +2,10 @@
 `email_send_once` claims the event's key before sending."""
 
 from celery import shared_task
-from django.conf import settings
 from django.urls import reverse
 
+from skola_kopiena.notifications.services import absolute_url as _absolute
 from skola_kopiena.notifications.services import email_send_once
-
-
-def _absolute(path):
-    return settings.PORTAL_URL.rstrip("/") + path
 
 
 @shared_task

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("mentori/", include("mentors.urls")),
     path("", include("iap.urls")),
+    path("", include("diary.urls")),
+    path("", include("timesheets.urls")),
     path("faili/", include("skola_kopiena.files.urls")),
     path("admin/", admin.site.urls),
 ]

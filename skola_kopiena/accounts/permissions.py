@@ -284,8 +284,14 @@ def plans_for(acting):
     from iap.models import Invitation, Plan
 
     plans = Plan.objects.all()
-    if acting.has_role(Role.PREPARER, Role.APPROVER):
+    if acting.has_role(Role.PREPARER):
         return plans.filter(learner__institution_id=acting.institution_id)
+    if acting.has_role(Role.APPROVER):
+        # APR-1: also the plans whose mentor the institution (or youth centre) employs.
+        return plans.filter(
+            Q(learner__institution_id=acting.institution_id)
+            | Q(contract__employer_id=acting.institution_id)
+        ).distinct()
     if acting.has_role(Role.MENTOR):
         # Plans they are in, or invited to and not yet answered.
         return plans.filter(
@@ -337,6 +343,53 @@ def sees_whole_plan(acting, plan):
     return True
 
 
+# --- The diary (DIA-6, ACC-1, APR) ------------------------------------------------------
+
+DIARY_FULL = "full"  # the mentor, project staff and administrators: every field
+DIARY_APPROVAL = "approval"  # the employer's approver: date, time, hours, topic, scan
+DIARY_TOTALS = "totals"  # the preparer: each month's status and hour total only
+
+
+def diary_access(acting, plan):
+    """How much of the plan's diary the acting role sees (None: nothing)."""
+    if acting.has_role(Role.MENTOR):
+        return DIARY_FULL if sees_whole_plan(acting, plan) else None
+    if acting.is_staff or acting.is_admin:
+        return DIARY_FULL
+    if acting.has_role(Role.APPROVER) and plan.contract_id and (
+        plan.contract.employer_id == acting.institution_id
+    ):
+        return DIARY_APPROVAL
+    if acting.has_role(Role.PREPARER, Role.APPROVER):
+        return DIARY_TOTALS
+    return None
+
+
+def get_diary_plan_for(acting, pk):
+    plan = get_plan_for(acting, pk)
+    if diary_access(acting, plan) is None:
+        raise PermissionDenied
+    return plan
+
+
+def is_own_diary(acting, plan):
+    return acting.has_role(Role.MENTOR) and sees_whole_plan(acting, plan)
+
+
+def can_decide_month(acting, plan):
+    """APR-1: the responsible person of the employer that holds the mentor's contract."""
+    return diary_access(acting, plan) == DIARY_APPROVAL
+
+
+def can_use_approval_queue(acting):
+    return acting.has_role(Role.APPROVER)
+
+
+def can_reopen_month(acting, plan):
+    """APR-3: only project staff reopen an approved month."""
+    return (acting.is_staff or acting.is_admin) and plans_for(acting).filter(pk=plan.pk).exists()
+
+
 def invitations_for(acting):
     from iap.models import Invitation
 
@@ -362,6 +415,7 @@ def can_download(acting, obj, field_name):
     Each kind of object that holds a file says here who may read it; anything not listed
     is refused.
     """
+    from diary.models import DiaryMonth
     from iap.models import Plan
     from mentors.models import Contract, RegistryImport
 
@@ -375,10 +429,19 @@ def can_download(acting, obj, field_name):
         return plans_for(acting).filter(pk=obj.pk).exists()
     if isinstance(obj, Contract) and field_name == "signed_file":
         return contracts_for(acting).filter(pk=obj.pk).exists()
+    if isinstance(obj, DiaryMonth) and field_name == "timesheet_scan":
+        return _can_download_month_scan(acting, obj)
     return False
 
 
 PLAN_FILES = {"application_file", "agreement_scan", "extension_order"}
+
+
+def _can_download_month_scan(acting, diary_month):
+    plan = diary_month.plan
+    if not plans_for(acting).filter(pk=plan.pk).exists():
+        return False
+    return diary_access(acting, plan) in (DIARY_FULL, DIARY_APPROVAL)
 
 
 def contracts_for(acting):

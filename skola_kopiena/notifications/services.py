@@ -22,3 +22,8 @@ def email_send_once(*, key, recipient, template, context):
     except IntegrityError:
         return False
     return True
+
+
+def absolute_url(path):
+    """Links in emails point at the portal's public address."""
+    return settings.PORTAL_URL.rstrip("/") + path

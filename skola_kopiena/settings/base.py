@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "skola_kopiena.notifications",
     "mentors",
     "iap",
+    "diary",
+    "timesheets",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from iap.forms import DateInput
+
+from .models import DiaryEntry
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = DiaryEntry
+        fields = ["date", "start_time", "end_time", "place", "topic", "result", "comment"]
+        widgets = {
+            "date": DateInput(),
+            "start_time": TimeInput(attrs={"step": 300}),
+            "end_time": TimeInput(attrs={"step": 300}),
+            "topic": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.Textarea(attrs={"rows": 3}),
+            "comment": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "place": _("Meetings are in person: a park, a library, a museum, a café… "
+                       "Preferably outside the school."),
+            "topic": _("For example: a walk and getting to know each other."),
+            "result": _("Fill in after the meeting: what was achieved, how it went."),
+            "comment": _("Optional: your observations and notes."),
+        }
+
+    def _post_clean(self):
+        # The service checks the entry with its plan (hours, calendar, overlaps).
+        pass
+
+
+class MonthDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the mentor sees it)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,173 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from iap.forms import UploadForm
+from iap.models import MAX_MONTHLY_HOURS
+from skola_kopiena.accounts import permissions
+from skola_kopiena.accounts.services import access_log_record
+from skola_kopiena.forms import add_service_errors
+
+from . import selectors, services
+from .forms import EntryForm, MonthDecisionForm
+from .models import DiaryEntry, DiaryMonth
+
+
+def _first_day(year, month):
+    try:
+        return datetime.date(year, month, 1)
+    except ValueError as error:
+        raise Http404 from error
+
+
+def _month_url(plan, day):
+    return ("diary:month", plan.pk, day.year, day.month)
+
+
+@require_http_methods(["GET"])
+def diary_current(request, plan_pk):
+    plan = permissions.get_diary_plan_for(request.acting, plan_pk)
+    today = timezone.localdate()
+    day = min(max(today, plan.start_date), plan.last_mentoring_day)
+    return redirect(*_month_url(plan, day))
+
+
+@require_http_methods(["GET"])
+def diary_month(request, plan_pk, year, month):
+    acting = request.acting
+    plan = permissions.get_diary_plan_for(acting, plan_pk)
+    first_day = _first_day(year, month)
+    access = permissions.diary_access(acting, plan)
+    own = permissions.is_own_diary(acting, plan)
+    if not own and access != permissions.DIARY_TOTALS:
+        access_log_record(acting=acting, action="read_diary", obj=plan)  # ACC-1
+    entries = selectors.month_entries(access, plan, first_day)
+    record = DiaryMonth.objects.filter(plan=plan, month=first_day).first()
+    used = services.hours_in_month(plan.learner, first_day)
+    context = {
+        "plan": plan, "first_day": first_day, "entries": entries, "record": record,
+        "access": access, "own": own, "months": selectors.plan_months(plan),
+        "used": used, "left": max(MAX_MONTHLY_HOURS - used, 0),
+        "problems": services.month_problems(plan, first_day) if own else [],
+        "scan_form": UploadForm(label=_("Scan of the signed timesheet")),
+        "decision_form": MonthDecisionForm(),
+        "can_decide": permissions.can_decide_month(acting, plan),
+        "can_reopen": permissions.can_reopen_month(acting, plan),
+        "locked": bool(record and record.is_locked_for_mentor),
+        "now": timezone.now(),
+    }
+    return render(request, "diary/month.html", context)
+
+
+def _own_plan(request, plan_pk):
+    plan = permissions.get_diary_plan_for(request.acting, plan_pk)
+    if not permissions.is_own_diary(request.acting, plan):
+        raise PermissionDenied
+    return plan
+
+
+def _entry_fields(data):
+    return {name: data[name] for name in
+            ("date", "start_time", "end_time", "place", "topic", "result", "comment")}
+
+
+@require_http_methods(["GET", "POST"])
+def entry_new(request, plan_pk):
+    """DIA-2, DIA-3: plan a meeting."""
+    plan = _own_plan(request, plan_pk)
+    initial = {"date": request.GET.get("datums") or timezone.localdate()}
+    form = EntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_create(actor=request.user, plan=plan,
+                                          **_entry_fields(form.cleaned_data))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is in the diary: %(hours)s academic hours.")
+                             % {"hours": entry.hours})
+            return redirect(*_month_url(plan, entry.date))
+    return render(request, "diary/entry_form.html", {"plan": plan, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, pk):
+    """DIA-7: correct a meeting, or fill in its result after it."""
+    entry = DiaryEntry.objects.select_related("plan").filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    plan = _own_plan(request, entry.plan_id)
+    form = EntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_update(actor=request.user, entry=entry,
+                                          **_entry_fields(form.cleaned_data))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The entry has been saved."))
+            return redirect(*_month_url(plan, entry.date))
+    return render(request, "diary/entry_form.html", {"plan": plan, "form": form, "entry": entry})
+
+
+@require_POST
+def entry_delete(request, pk):
+    entry = DiaryEntry.objects.filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    plan = _own_plan(request, entry.plan_id)
+    try:
+        services.entry_delete(actor=request.user, entry=entry)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The meeting has been deleted from the diary."))
+    return redirect(*_month_url(plan, entry.date))
+
+
+@require_POST
+def month_scan(request, plan_pk, year, month):
+    """TS-3"""
+    plan = _own_plan(request, plan_pk)
+    first_day = _first_day(year, month)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.month_upload_scan(actor=request.user, plan=plan, month=first_day,
+                                       file=form.cleaned_data["file"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The timesheet scan is uploaded."))
+    else:
+        for message in form.errors.get("file", []):
+            messages.error(request, message)
+    return redirect(*_month_url(plan, first_day))
+
+
+@require_POST
+def month_confirm(request, plan_pk, year, month):
+    """DIA-7, DIA-8"""
+    plan = _own_plan(request, plan_pk)
+    first_day = _first_day(year, month)
+    try:
+        diary_month = services.month_confirm(actor=request.user, plan=plan, month=first_day)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The month is confirmed with %(hours)s hours and sent for approval.")
+            % {"hours": diary_month.hours},
+        )
+    return redirect(*_month_url(plan, first_day))
+

@@ -1,0 +1,117 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from diary.forms import MonthDecisionForm
+from diary.models import DiaryMonth
+from skola_kopiena.accounts import permissions
+from skola_kopiena.accounts.services import access_log_record
+
+from . import selectors, services
+
+
+@require_GET
+def approval_queue(request):
+    """APR-1, APR-2: the months waiting for the employer's approval."""
+    if not permissions.can_use_approval_queue(request.acting):
+        raise PermissionDenied
+    institution = request.acting.membership.institution
+    today = timezone.localdate()
+    deadline = today.replace(day=institution.hours_approval_day)
+    if deadline < today:
+        deadline = (today.replace(day=1) + datetime.timedelta(days=32)).replace(
+            day=institution.hours_approval_day
+        )
+    return render(request, "timesheets/queue.html", {
+        "months": selectors.approval_queue(request.acting),
+        "deadline": deadline,
+        "form": MonthDecisionForm(),
+    })
+
+
+def _month_for(request, pk):
+    diary_month = DiaryMonth.objects.select_related("plan__contract").filter(pk=pk).first()
+    if diary_month is None:
+        raise Http404
+    permissions.get_plan_for(request.acting, diary_month.plan_id)  # 404 outside the scope
+    return diary_month
+
+
+def _back(diary_month):
+    return redirect("diary:month", diary_month.plan_id, diary_month.month.year,
+                    diary_month.month.month)
+
+
+@require_POST
+def month_decide(request, pk):
+    """APR-1, APR-3: approve, or return with a reason."""
+    diary_month = _month_for(request, pk)
+    if not permissions.can_decide_month(request.acting, diary_month.plan):
+        raise PermissionDenied
+    form = MonthDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        if request.POST.get("decision") == "approve":
+            services.month_approve(actor=request.user, diary_month=diary_month)
+            messages.success(request, _("The hours are approved."))
+        else:
+            services.month_return(actor=request.user, diary_month=diary_month,
+                                  reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, _("The month has been returned to the mentor."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("timesheets:queue")
+
+
+@require_POST
+def month_reopen(request, pk):
+    """APR-3"""
+    diary_month = _month_for(request, pk)
+    if not permissions.can_reopen_month(request.acting, diary_month.plan):
+        raise PermissionDenied
+    form = MonthDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.month_reopen(actor=request.user, diary_month=diary_month,
+                              reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The month is open again for the mentor's corrections."))
+    return _back(diary_month)
+
+
+@require_GET
+def timesheet_pdf(request, plan_pk):
+    """TS-1, TS-2, TS-4, TS-5: the semester's timesheet, filled in from the diary."""
+    from weasyprint import HTML
+
+    plan = permissions.get_diary_plan_for(request.acting, plan_pk)
+    if not permissions.is_own_diary(request.acting, plan):
+        access_log_record(acting=request.acting, action="print_timesheet", obj=plan)  # ACC-1
+    now = timezone.now()
+    entries = list(
+        plan.diary_entries.order_by("date", "start_time").values(
+            "date", "hours", "topic", "starts_at"
+        )
+    )
+    held = [e for e in entries if e["starts_at"] <= now]
+    planned = len(entries) - len(held)
+    html = render_to_string("pdf/timesheet.html", {
+        "plan": plan, "held": held, "blank_rows": range(max(planned, 4)),
+        "total": sum(e["hours"] for e in held), "printed": now,
+    })
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="grafiks-{plan.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
