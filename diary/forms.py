@@ -26,8 +26,10 @@ class EntryForm(forms.ModelForm):
             "comment": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "place": _("Meetings are in person: a park, a library, a museum, a café… "
-                       "Preferably outside the school."),
+            "place": _(
+                "Meetings are in person: a park, a library, a museum, a café… "
+                "Preferably outside the school."
+            ),
             "topic": _("For example: a walk and getting to know each other."),
             "result": _("Fill in after the meeting: what was achieved, how it went."),
             "comment": _("Optional: your observations and notes."),
@@ -40,6 +42,7 @@ class EntryForm(forms.ModelForm):
 
 class MonthDecisionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (the mentor sees it)"), required=False,
+        label=_("Reason (the mentor sees it)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

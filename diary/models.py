@@ -29,16 +29,22 @@ class DiaryEntry(models.Model):
     """
 
     plan = models.ForeignKey(
-        "iap.Plan", on_delete=models.PROTECT, related_name="diary_entries",
+        "iap.Plan",
+        on_delete=models.PROTECT,
+        related_name="diary_entries",
         verbose_name=_("support plan"),
     )
     mentor = models.ForeignKey(
-        "mentors.Mentor", on_delete=models.PROTECT, related_name="diary_entries",
+        "mentors.Mentor",
+        on_delete=models.PROTECT,
+        related_name="diary_entries",
         verbose_name=_("mentor"),
     )
     date = models.DateField(_("Date"))
     start_time = models.TimeField(_("Start"))
-    end_time = models.TimeField(_("End"), help_text=_("00:00 means midnight at the end of the day."))
+    end_time = models.TimeField(
+        _("End"), help_text=_("00:00 means midnight at the end of the day.")
+    )
     starts_at = models.DateTimeField(editable=False)
     ends_at = models.DateTimeField(editable=False)
     hours = models.PositiveSmallIntegerField(_("Number of hours"), editable=False)
@@ -55,11 +61,13 @@ class DiaryEntry(models.Model):
         ordering = ["date", "start_time"]
         indexes = [models.Index(fields=["plan", "date"]), models.Index(fields=["mentor", "date"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
-                                   name="diary_entry_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="diary_entry_ends_after_start"
+            ),
             # DIA-4, CAP-2: at least one academic hour, at most twenty in any meeting.
-            models.CheckConstraint(condition=Q(hours__gte=1, hours__lte=20),
-                                   name="diary_entry_hours_1_20"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=1, hours__lte=20), name="diary_entry_hours_1_20"
+            ),
         ]
 
     def __str__(self):
@@ -85,7 +93,9 @@ class DiaryMonth(models.Model):
         APPROVED = "approved", _("approved")
 
     plan = models.ForeignKey(
-        "iap.Plan", on_delete=models.PROTECT, related_name="diary_months",
+        "iap.Plan",
+        on_delete=models.PROTECT,
+        related_name="diary_months",
         verbose_name=_("support plan"),
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
@@ -96,8 +106,12 @@ class DiaryMonth(models.Model):
     timesheet_scan = PrivateFileField(_("signed timesheet scan"), blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("approved or returned by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or returned by"),
     )
     decided_at = models.DateTimeField(_("approved or returned"), null=True, blank=True)
     return_reason = models.TextField(_("reason for returning"), blank=True)

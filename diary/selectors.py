@@ -36,11 +36,14 @@ def plan_months(plan):
     months = []
     current = month_start(plan.start_date)
     while current <= plan.last_mentoring_day:
-        months.append({
-            "month": current,
-            "record": stored.get(current),
-            "hours": stored[current].hours if current in stored and stored[current].status != (
-                DiaryMonth.Status.OPEN) else hours.get(current, 0),
-        })
+        months.append(
+            {
+                "month": current,
+                "record": stored.get(current),
+                "hours": stored[current].hours
+                if current in stored and stored[current].status != (DiaryMonth.Status.OPEN)
+                else hours.get(current, 0),
+            }
+        )
         current = (current + datetime.timedelta(days=32)).replace(day=1)
     return months

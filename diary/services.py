@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from iap.models import MAX_MONTHLY_HOURS, Plan
 from iap.services import plan_allows_mentoring
-from skola_kopiena.services import service
+from skola_kopiena.services import field_error, service
 
 from .models import DiaryEntry, DiaryMonth, academic_hours, month_start
 
@@ -36,9 +36,7 @@ def hours_in_month(learner, day, exclude=None):
     """CAP-2: planned and held hours of the learner in the calendar month of `day`."""
     first = month_start(day)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
-    entries = DiaryEntry.objects.filter(
-        plan__learner=learner, date__gte=first, date__lt=following
-    )
+    entries = DiaryEntry.objects.filter(plan__learner=learner, date__gte=first, date__lt=following)
     if exclude is not None:
         entries = entries.exclude(pk=exclude.pk)
     return sum(entries.values_list("hours", flat=True))
@@ -54,10 +52,11 @@ def _month(plan, day, *, lock=False):
 def _require_open_month(plan, day):
     month = _month(plan, day, lock=True)
     if month.is_locked_for_mentor:
-        raise ValidationError(
-            {"date": _("%(month)s is %(status)s: its entries can no longer be changed.")
-             % {"month": date_format(month.month, "F Y"), "status": month.get_status_display()}},
-            code="DIA-7",
+        raise field_error(
+            "date",
+            _("%(month)s is %(status)s: its entries can no longer be changed.")
+            % {"month": date_format(month.month, "F Y"), "status": month.get_status_display()},
+            "DIA-7",
         )
     return month
 
@@ -80,8 +79,12 @@ def _check_entry(*, actor, plan, entry, date, start_time, end_time, place, topic
             % {"minutes": minutes}
         ]
     if REMOTE_PLACE.search(place):
-        problems["place"] = [_("Mentoring is in person only: name the physical place of the "
-                               "meeting, for example a park, a library or a café.")]
+        problems["place"] = [
+            _(
+                "Mentoring is in person only: name the physical place of the "
+                "meeting, for example a park, a library or a café."
+            )
+        ]
     if not place.strip():
         problems["place"] = [_("Name the place of the meeting.")]
     if not topic.strip():
@@ -93,12 +96,14 @@ def _check_entry(*, actor, plan, entry, date, start_time, end_time, place, topic
     # CAP-2: at most 20 hours a month per learner, planned and held together.
     used = hours_in_month(plan.learner, date, exclude=entry)
     if used + hours > MAX_MONTHLY_HOURS:
-        raise ValidationError(
-            {"end_time": _("This meeting is %(hours)s hours, but only %(left)s of the 20 hours "
-                           "of %(month)s are left for this learner.")
-             % {"hours": hours, "left": MAX_MONTHLY_HOURS - used,
-                "month": date_format(date, "F")}},
-            code="CAP-2",
+        raise field_error(
+            "end_time",
+            _(
+                "This meeting is %(hours)s hours, but only %(left)s of the 20 hours "
+                "of %(month)s are left for this learner."
+            )
+            % {"hours": hours, "left": MAX_MONTHLY_HOURS - used, "month": date_format(date, "F")},
+            "CAP-2",
         )
     # CAP-3: one learner at a time, across all of the mentor's learners.
     overlapping = DiaryEntry.objects.filter(
@@ -108,32 +113,51 @@ def _check_entry(*, actor, plan, entry, date, start_time, end_time, place, topic
         overlapping = overlapping.exclude(pk=entry.pk)
     clash = overlapping.first()
     if clash is not None:
-        raise ValidationError(
-            {"start_time": _("You already have a meeting on %(date)s at %(start)s–%(end)s: "
-                             "meetings cannot overlap.")
-             % {"date": date_format(clash.date), "start": clash.start_time.strftime("%H:%M"),
-                "end": clash.end_time.strftime("%H:%M")}},
-            code="CAP-3",
+        raise field_error(
+            "start_time",
+            _(
+                "You already have a meeting on %(date)s at %(start)s–%(end)s: "
+                "meetings cannot overlap."
+            )
+            % {
+                "date": date_format(clash.date),
+                "start": clash.start_time.strftime("%H:%M"),
+                "end": clash.end_time.strftime("%H:%M"),
+            },
+            "CAP-3",
         )
     return starts_at, ends_at, hours
 
 
 @service
-def entry_create(*, actor, plan, date, start_time, end_time, place, topic, result="",
-                 comment=""):
+def entry_create(*, actor, plan, date, start_time, end_time, place, topic, result="", comment=""):
     """DIA-2, DIA-3: plan a meeting (and, after it, report it)."""
-    plan = Plan.objects.select_related("mentor", "learner__institution", "semester").get(
-        pk=plan.pk
-    )
+    plan = Plan.objects.select_related("mentor", "learner__institution", "semester").get(pk=plan.pk)
     _require_open_month(plan, date)
     starts_at, ends_at, hours = _check_entry(
-        actor=actor, plan=plan, entry=None, date=date, start_time=start_time,
-        end_time=end_time, place=place, topic=topic, result=result,
+        actor=actor,
+        plan=plan,
+        entry=None,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place,
+        topic=topic,
+        result=result,
     )
     entry = DiaryEntry(
-        plan=plan, mentor=plan.mentor, date=date, start_time=start_time, end_time=end_time,
-        starts_at=starts_at, ends_at=ends_at, hours=hours, place=place.strip(),
-        topic=topic.strip(), result=result.strip(), comment=comment.strip(),
+        plan=plan,
+        mentor=plan.mentor,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        hours=hours,
+        place=place.strip(),
+        topic=topic.strip(),
+        result=result.strip(),
+        comment=comment.strip(),
     )
     entry.full_clean()
     entry.save()
@@ -141,8 +165,7 @@ def entry_create(*, actor, plan, date, start_time, end_time, place, topic, resul
 
 
 @service
-def entry_update(*, actor, entry, date, start_time, end_time, place, topic, result="",
-                 comment=""):
+def entry_update(*, actor, entry, date, start_time, end_time, place, topic, result="", comment=""):
     """DIA-7: correct, move or report a meeting while its month is open."""
     entry = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
     plan = Plan.objects.select_related("mentor", "learner__institution", "semester").get(
@@ -152,8 +175,15 @@ def entry_update(*, actor, entry, date, start_time, end_time, place, topic, resu
     if month_start(date) != month_start(entry.date):
         _require_open_month(plan, date)
     starts_at, ends_at, hours = _check_entry(
-        actor=actor, plan=plan, entry=entry, date=date, start_time=start_time,
-        end_time=end_time, place=place, topic=topic, result=result,
+        actor=actor,
+        plan=plan,
+        entry=entry,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place,
+        topic=topic,
+        result=result,
     )
     entry.date, entry.start_time, entry.end_time = date, start_time, end_time
     entry.starts_at, entry.ends_at, entry.hours = starts_at, ends_at, hours
@@ -185,14 +215,19 @@ def month_problems(plan, month_first_day):
     for entry in entries:
         if entry.starts_at <= now and not entry.has_result:
             problems.append(
-                _("The meeting of %(date)s at %(start)s has no result: fill it in, or delete "
-                  "the meeting if it did not take place.")
+                _(
+                    "The meeting of %(date)s at %(start)s has no result: fill it in, or delete "
+                    "the meeting if it did not take place."
+                )
                 % {"date": date_format(entry.date), "start": entry.start_time.strftime("%H:%M")}
             )
         elif entry.starts_at > now:
             problems.append(
-                _("The meeting of %(date)s is still ahead: confirm the month after it, or move "
-                  "it to another month.") % {"date": date_format(entry.date)}
+                _(
+                    "The meeting of %(date)s is still ahead: confirm the month after it, or move "
+                    "it to another month."
+                )
+                % {"date": date_format(entry.date)}
             )
     return problems
 

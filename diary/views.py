@@ -51,9 +51,15 @@ def diary_month(request, plan_pk, year, month):
     record = DiaryMonth.objects.filter(plan=plan, month=first_day).first()
     used = services.hours_in_month(plan.learner, first_day)
     context = {
-        "plan": plan, "first_day": first_day, "entries": entries, "record": record,
-        "access": access, "own": own, "months": selectors.plan_months(plan),
-        "used": used, "left": max(MAX_MONTHLY_HOURS - used, 0),
+        "plan": plan,
+        "first_day": first_day,
+        "entries": entries,
+        "record": record,
+        "access": access,
+        "own": own,
+        "months": selectors.plan_months(plan),
+        "used": used,
+        "left": max(MAX_MONTHLY_HOURS - used, 0),
         "problems": services.month_problems(plan, first_day) if own else [],
         "scan_form": UploadForm(label=_("Scan of the signed timesheet")),
         "decision_form": MonthDecisionForm(),
@@ -73,8 +79,10 @@ def _own_plan(request, plan_pk):
 
 
 def _entry_fields(data):
-    return {name: data[name] for name in
-            ("date", "start_time", "end_time", "place", "topic", "result", "comment")}
+    return {
+        name: data[name]
+        for name in ("date", "start_time", "end_time", "place", "topic", "result", "comment")
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,13 +93,17 @@ def entry_new(request, plan_pk):
     form = EntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.entry_create(actor=request.user, plan=plan,
-                                          **_entry_fields(form.cleaned_data))
+            entry = services.entry_create(
+                actor=request.user, plan=plan, **_entry_fields(form.cleaned_data)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The meeting is in the diary: %(hours)s academic hours.")
-                             % {"hours": entry.hours})
+            messages.success(
+                request,
+                _("The meeting is in the diary: %(hours)s academic hours.")
+                % {"hours": entry.hours},
+            )
             return redirect(*_month_url(plan, entry.date))
     return render(request, "diary/entry_form.html", {"plan": plan, "form": form})
 
@@ -106,8 +118,9 @@ def entry_edit(request, pk):
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.entry_update(actor=request.user, entry=entry,
-                                          **_entry_fields(form.cleaned_data))
+            entry = services.entry_update(
+                actor=request.user, entry=entry, **_entry_fields(form.cleaned_data)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -140,8 +153,9 @@ def month_scan(request, plan_pk, year, month):
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.month_upload_scan(actor=request.user, plan=plan, month=first_day,
-                                       file=form.cleaned_data["file"])
+            services.month_upload_scan(
+                actor=request.user, plan=plan, month=first_day, file=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -170,4 +184,3 @@ def month_confirm(request, plan_pk, year, month):
             % {"hours": diary_month.hours},
         )
     return redirect(*_month_url(plan, first_day))
-

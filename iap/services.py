@@ -19,7 +19,7 @@ from skola_kopiena.schools.calendar import (
     semester_dates,
 )
 from skola_kopiena.schools.models import Institution
-from skola_kopiena.services import service
+from skola_kopiena.services import field_error, service
 
 from . import tasks
 from .models import MIN_AGE, Invitation, Learner, Plan, PlanRisk, SupportMeasure
@@ -36,9 +36,17 @@ def _learner_fields(learner, *, first_name, last_name, birth_date, education, gr
     learner.grade = grade if education == Learner.Education.GENERAL else None
     learner.course = course if education == Learner.Education.VOCATIONAL else None
     if education == Learner.Education.GENERAL and not grade:
-        raise ValidationError({"grade": _("Enter the grade (1–12).")}, code="ELIG-2")
+        raise field_error(
+            "grade",
+            _("Enter the grade (1–12)."),
+            "ELIG-2",
+        )
     if education == Learner.Education.VOCATIONAL and not course:
-        raise ValidationError({"course": _("Enter the course (1–4).")}, code="ELIG-2")
+        raise field_error(
+            "course",
+            _("Enter the course (1–4)."),
+            "ELIG-2",
+        )
     if birth_date > timezone.localdate():
         raise ValidationError({"birth_date": _("The birth date is in the future.")})
     # Compared in Python as well: SQLite's lower() leaves Latvian capitals (Ā, Č...) alone.
@@ -172,12 +180,11 @@ def _plan_content(plan, *, module, category, risks, start_date, **fields):
 def plan_create(*, actor, learner, semester, module, category="", risks=(), start_date, **fields):
     """IAP-1, IAP-2: the preparer opens the learner's plan for a semester."""
     if Plan.objects.filter(learner=learner, semester=semester).exists():
-        raise ValidationError(
-            {
-                "semester": _("%(name)s already has a plan for %(semester)s.")
-                % {"name": learner.full_name, "semester": semester}
-            },
-            code="IAP-1",
+        raise field_error(
+            "semester",
+            _("%(name)s already has a plan for %(semester)s.")
+            % {"name": learner.full_name, "semester": semester},
+            "IAP-1",
         )
     plan = Plan(
         learner=learner,
@@ -396,7 +403,11 @@ def plan_attach_contract(*, actor, plan, contract):
     Contract.objects.select_for_update().get(pk=contract.pk)  # CON-4: count under a lock
     problems = contract_problems(plan, contract)
     if problems:
-        raise ValidationError({"contract": problems}, code="CON-4")
+        raise field_error(
+            "contract",
+            problems,
+            "CON-4",
+        )
     plan.contract = contract
     plan.save()
     return plan
@@ -433,9 +444,10 @@ def plan_upload_agreement_scan(*, actor, plan, file):
     plan = _lock(plan)
     _require_editable(plan)
     if not agreement_is_complete(plan):
-        raise ValidationError(
-            {"file": _("Fill in the four fields of the agreement and print it first.")},
-            code="AGR-2",
+        raise field_error(
+            "file",
+            _("Fill in the four fields of the agreement and print it first."),
+            "AGR-2",
         )
     plan.agreement_scan = file
     plan.save()
@@ -525,8 +537,10 @@ def plan_approve(*, actor, plan):
 def plan_return(*, actor, plan, reason):
     plan = _lock_submitted(plan)
     if not reason.strip():
-        raise ValidationError(
-            {"reason": _("Say what must be corrected: the preparer will see it.")}, code="IAP-5"
+        raise field_error(
+            "reason",
+            _("Say what must be corrected: the preparer will see it."),
+            "IAP-5",
         )
     plan.status = Plan.Status.RETURNED
     plan.decided_by = actor
@@ -591,11 +605,16 @@ def plan_change_hours(*, actor, plan, monthly_hours, reason):
     """IAP-6: the preparer changes the monthly hours with a justification (kept in history)."""
     plan = _lock_active(plan)
     if not reason.strip():
-        raise ValidationError({"reason": _("Justify the change.")}, code="IAP-6")
+        raise field_error(
+            "reason",
+            _("Justify the change."),
+            "IAP-6",
+        )
     if monthly_hours == plan.monthly_hours:
-        raise ValidationError(
-            {"monthly_hours": _("The hours are already %(n)s.") % {"n": monthly_hours}},
-            code="IAP-6",
+        raise field_error(
+            "monthly_hours",
+            _("The hours are already %(n)s.") % {"n": monthly_hours},
+            "IAP-6",
         )
     plan.monthly_hours = monthly_hours
     plan.hours_change_reason = reason.strip()
@@ -609,17 +628,20 @@ def plan_terminate(*, actor, plan, terminated_on, reason):
     """IAP-7: ended early for a serious reason; the reason is recorded."""
     plan = _lock_active(plan)
     if not reason.strip():
-        raise ValidationError({"reason": _("State the reason for the termination.")}, code="IAP-7")
+        raise field_error(
+            "reason",
+            _("State the reason for the termination."),
+            "IAP-7",
+        )
     if not plan.start_date <= terminated_on <= plan.last_mentoring_day:
-        raise ValidationError(
-            {
-                "terminated_on": _("The date must be within the plan (%(start)s – %(end)s).")
-                % {
-                    "start": date_format(plan.start_date),
-                    "end": date_format(plan.last_mentoring_day),
-                }
+        raise field_error(
+            "terminated_on",
+            _("The date must be within the plan (%(start)s – %(end)s).")
+            % {
+                "start": date_format(plan.start_date),
+                "end": date_format(plan.last_mentoring_day),
             },
-            code="IAP-7",
+            "IAP-7",
         )
     plan.status = Plan.Status.TERMINATED
     plan.terminated_on = terminated_on
@@ -639,15 +661,14 @@ def plan_extend(*, actor, plan, extended_until, order_file):
         )
     summer_end = min(plan.semester.school_year.end_date, PROJECT_LAST_DAY)
     if not plan.end_date < extended_until <= summer_end:
-        raise ValidationError(
-            {
-                "extended_until": _(
-                    "The end of the extra learning measures must be after %(end)s "
-                    "and no later than %(last)s."
-                )
-                % {"end": date_format(plan.end_date), "last": date_format(summer_end)}
-            },
-            code="CAL-4",
+        raise field_error(
+            "extended_until",
+            _(
+                "The end of the extra learning measures must be after %(end)s "
+                "and no later than %(last)s."
+            )
+            % {"end": date_format(plan.end_date), "last": date_format(summer_end)},
+            "CAL-4",
         )
     plan.extended_until = extended_until
     plan.extension_order = order_file

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.files.validation import SPREADSHEET_KINDS, validate_upload
 from skola_kopiena.schools.models import Municipality, Region
-from skola_kopiena.services import service
+from skola_kopiena.services import field_error, service
 
 from .models import ChangeRequest, Contract, Mentor, RegistryImport, phone_validator
 
@@ -404,18 +404,17 @@ def contract_create(
 ):
     """CON-1, CON-3, CON-5, CON-6: record a signed contract of a mentor with an employer."""
     if semester is not None and semester.school_year_id != school_year.pk:
-        raise ValidationError(
-            {"semester": _("The semester is not in the chosen school year.")}, code="CON-3"
+        raise field_error(
+            "semester",
+            _("The semester is not in the chosen school year."),
+            "CON-3",
         )
     # CON-5: the check comes before the contract.
     if background_check_date > signed_on:
-        raise ValidationError(
-            {
-                "background_check_date": _(
-                    "The background check must be done before the contract is signed."
-                )
-            },
-            code="CON-5",
+        raise field_error(
+            "background_check_date",
+            _("The background check must be done before the contract is signed."),
+            "CON-5",
         )
     # One contract per mentor, employer and period: a year contract covers both semesters.
     clash = Contract.objects.filter(mentor=mentor, employer=employer, school_year=school_year)

@@ -4,6 +4,7 @@ import functools
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.models import HistoricalRecords
 
@@ -32,3 +33,8 @@ def service(func):
             return func(*args, actor=actor, **kwargs)
 
     return wrapper
+
+
+def field_error(field, message, code):
+    """A rule's refusal shown at `field`, keeping the rule ID as the message code."""
+    return ValidationError({field: ValidationError(message, code=code)})

@@ -1,8 +1,11 @@
-"""The shared cast: every test speaks about the same people."""
+"""The shared cast: every test speaks about the same people, on the same day."""
 
+import datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from skola_kopiena.accounts.models import Role
@@ -101,6 +104,17 @@ def client_for():
         return client
 
     return make
+
+
+# Every test runs on Wednesday 25 November 2026, 10:30 in Riga (in the first semester of
+# 2026/2027), so that dates written in tests keep their meaning whenever the suite runs.
+TODAY = datetime.datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("Europe/Riga"))
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,14 +4,17 @@ ACC: deny by default; another region's or school's object answers 404, not 403. 
 is not done until its row is here; `test_every_url_is_in_the_matrix` fails otherwise.
 """
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from diary import services as diary_services
 from iap import services
 from mentors import services as mentor_services
-from tests.factories import advance_plan, make_learner, make_plan, municipality
+from tests.factories import advance_plan, make_learner, make_plan, municipality, pdf_upload
 
 ROLES = [
     "anonymous",
@@ -37,6 +40,9 @@ STAFF_ONLY = expect(403, staff=200, other_staff=200, admin=200)
 PLAN_WRITE = expect(404, preparer=200, approver=403, staff=403, admin=403, mentor=403)
 PLAN_READ = expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200)
 LEARNER_WRITE = expect(404, preparer=200, approver=403, staff=403, admin=403)
+DIARY_READ = expect(404, mentor=200, preparer=200, approver=200, staff=200, admin=200)
+DIARY_READ_REDIRECT = expect(404, mentor=302, preparer=302, approver=302, staff=302, admin=302)
+DIARY_WRITE = expect(404, mentor=200, preparer=403, approver=403, staff=403, admin=403)
 SEARCHERS = expect(
     403, preparer=200, approver=200, youth_approver=200, staff=200, other_staff=200, admin=200
 )
@@ -66,7 +72,34 @@ def objects(cast):
     plan = make_plan(cast.preparer, make_learner(cast.preparer, cast.school))
     advance_plan(plan, preparer=cast.preparer, mentor=cast.mentor, to="ready")
     plan.refresh_from_db()
+    active = advance_plan(
+        make_plan(cast.preparer, make_learner(cast.preparer, cast.school, first_name="Aktīvais")),
+        preparer=cast.preparer,
+        mentor=cast.mentor,
+        to="approved",
+        approver=cast.approver,
+        contract=plan.contract,
+    )
+    entry = diary_services.entry_create(
+        actor=cast.mentor_user,
+        plan=active,
+        date=datetime.date(2026, 11, 25),
+        start_time=datetime.time(8, 0),
+        end_time=datetime.time(9, 20),
+        place="Parks",
+        topic="Pastaiga",
+        result="Labi",
+    )
+    diary_services.month_upload_scan(
+        actor=cast.mentor_user, plan=active, month=datetime.date(2026, 11, 1), file=pdf_upload()
+    )
+    month = diary_services.month_confirm(
+        actor=cast.mentor_user, plan=active, month=datetime.date(2026, 11, 1)
+    )
     return {
+        "active": active,
+        "entry": entry,
+        "month": month,
         "change_request": change_request,
         "import": registry_import,
         "plan": plan,
@@ -82,6 +115,7 @@ def matrix(cast, objects):
     imp = objects["import"]
     plan = objects["plan"]
     learner = plan.learner
+    active = objects["active"]
     return [
         ("/", ANY_ROLE),
         ("/loma/", POST_ONLY),
@@ -110,6 +144,23 @@ def matrix(cast, objects):
         (f"/mentori/imports/{imp.pk}/", expect(403, staff=200, other_staff=404, admin=200)),
         (f"/faili/mentors/registryimport/{imp.pk}/source_file/", expect(404, staff=200, admin=200)),
         ("/accounts/email/", expect(404)),
+        # The diary: its mentor and staff in full, the approver of the employer for approval,
+        # the preparer for totals (DIA-6); others in scope 403, outside the scope 404.
+        (f"/dienasgramata/{active.pk}/", DIARY_READ_REDIRECT),
+        (f"/dienasgramata/{active.pk}/2026-11/", DIARY_READ),
+        (f"/dienasgramata/{active.pk}/2026-11/grafiks/", POST_ONLY),
+        (f"/dienasgramata/{active.pk}/2026-11/apstiprinat/", POST_ONLY),
+        (f"/dienasgramata/{active.pk}/jauns/", DIARY_WRITE),
+        (f"/dienasgramata/ieraksts/{objects['entry'].pk}/", DIARY_WRITE),
+        (f"/dienasgramata/ieraksts/{objects['entry'].pk}/dzest/", POST_ONLY),
+        (f"/dienasgramata/{active.pk}/grafiks.pdf", DIARY_READ),
+        ("/stundas/", expect(403, approver=200, youth_approver=200)),
+        (f"/stundas/{objects['month'].pk}/lemums/", POST_ONLY),
+        (f"/stundas/{objects['month'].pk}/atvert/", POST_ONLY),
+        (
+            f"/faili/diary/diarymonth/{objects['month'].pk}/timesheet_scan/",
+            expect(404, mentor=200, approver=200, staff=200, admin=200),
+        ),
         (
             "/izglitojamie/",
             expect(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diary.models import DiaryMonth
-from skola_kopiena.services import service
+from skola_kopiena.services import field_error, service
 
 from . import tasks
 
@@ -37,7 +37,11 @@ def month_approve(*, actor, diary_month):
 def month_return(*, actor, diary_month, reason):
     """APR-3: back to the mentor with a reason they see; they correct and confirm again."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say what the mentor must correct.")}, code="APR-3")
+        raise field_error(
+            "reason",
+            _("Say what the mentor must correct."),
+            "APR-3",
+        )
     diary_month = _lock(diary_month, DiaryMonth.Status.CONFIRMED)
     diary_month.status = DiaryMonth.Status.RETURNED
     diary_month.decided_by = actor
@@ -53,7 +57,11 @@ def month_return(*, actor, diary_month, reason):
 def month_reopen(*, actor, diary_month, reason):
     """APR-3: only project staff reopen an approved month, with a reason."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the month is reopened.")}, code="APR-3")
+        raise field_error(
+            "reason",
+            _("Say why the month is reopened."),
+            "APR-3",
+        )
     diary_month = _lock(diary_month, DiaryMonth.Status.APPROVED)
     diary_month.status = DiaryMonth.Status.RETURNED
     diary_month.return_reason = reason.strip()

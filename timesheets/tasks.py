@@ -18,7 +18,8 @@ def notify_month_returned(diary_month_id, decided_at):
         template="month_returned",
         context={
             "month": month,
-            "url": absolute_url(reverse("diary:month", args=[month.plan_id, month.month.year,
-                                                             month.month.month])),
+            "url": absolute_url(
+                reverse("diary:month", args=[month.plan_id, month.month.year, month.month.month])
+            ),
         },
     )

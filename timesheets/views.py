@@ -29,11 +29,15 @@ def approval_queue(request):
         deadline = (today.replace(day=1) + datetime.timedelta(days=32)).replace(
             day=institution.hours_approval_day
         )
-    return render(request, "timesheets/queue.html", {
-        "months": selectors.approval_queue(request.acting),
-        "deadline": deadline,
-        "form": MonthDecisionForm(),
-    })
+    return render(
+        request,
+        "timesheets/queue.html",
+        {
+            "months": selectors.approval_queue(request.acting),
+            "deadline": deadline,
+            "form": MonthDecisionForm(),
+        },
+    )
 
 
 def _month_for(request, pk):
@@ -45,8 +49,9 @@ def _month_for(request, pk):
 
 
 def _back(diary_month):
-    return redirect("diary:month", diary_month.plan_id, diary_month.month.year,
-                    diary_month.month.month)
+    return redirect(
+        "diary:month", diary_month.plan_id, diary_month.month.year, diary_month.month.month
+    )
 
 
 @require_POST
@@ -62,8 +67,11 @@ def month_decide(request, pk):
             services.month_approve(actor=request.user, diary_month=diary_month)
             messages.success(request, _("The hours are approved."))
         else:
-            services.month_return(actor=request.user, diary_month=diary_month,
-                                  reason=form.cleaned_data.get("reason", ""))
+            services.month_return(
+                actor=request.user,
+                diary_month=diary_month,
+                reason=form.cleaned_data.get("reason", ""),
+            )
             messages.success(request, _("The month has been returned to the mentor."))
     except ValidationError as error:
         for message in error.messages:
@@ -80,8 +88,9 @@ def month_reopen(request, pk):
     form = MonthDecisionForm(request.POST)
     form.is_valid()
     try:
-        services.month_reopen(actor=request.user, diary_month=diary_month,
-                              reason=form.cleaned_data.get("reason", ""))
+        services.month_reopen(
+            actor=request.user, diary_month=diary_month, reason=form.cleaned_data.get("reason", "")
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -106,10 +115,16 @@ def timesheet_pdf(request, plan_pk):
     )
     held = [e for e in entries if e["starts_at"] <= now]
     planned = len(entries) - len(held)
-    html = render_to_string("pdf/timesheet.html", {
-        "plan": plan, "held": held, "blank_rows": range(max(planned, 4)),
-        "total": sum(e["hours"] for e in held), "printed": now,
-    })
+    html = render_to_string(
+        "pdf/timesheet.html",
+        {
+            "plan": plan,
+            "held": held,
+            "blank_rows": range(max(planned, 4)),
+            "total": sum(e["hours"] for e in held),
+            "printed": now,
+        },
+    )
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="grafiks-{plan.pk}.pdf"'

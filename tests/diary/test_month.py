@@ -1,0 +1,137 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from diary import services
+from diary.models import DiaryEntry, DiaryMonth
+from tests.factories import pdf_upload
+
+T = datetime.time
+D = datetime.date
+NOVEMBER = D(2026, 11, 1)
+
+
+def test_a_month_is_confirmed_with_its_hours_after_the_scan_is_uploaded(cast, active_plan, meet):
+    # DIA-7, TS-3
+    meet(active_plan, D(2026, 11, 25), T(7, 0), T(9, 0), result="Iepazināmies")
+    with pytest.raises(ValidationError):
+        services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+    services.month_upload_scan(
+        actor=cast.mentor_user, plan=active_plan, month=NOVEMBER, file=pdf_upload("grafiks.pdf")
+    )
+    month = services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+    assert (month.status, month.hours) == (DiaryMonth.Status.CONFIRMED, 3)
+
+
+def test_confirming_is_refused_while_a_past_meeting_has_no_result(cast, active_plan, meet):
+    # DIA-7
+    meet(active_plan, D(2026, 11, 25), T(7, 0), T(8, 0))
+    services.month_upload_scan(
+        actor=cast.mentor_user, plan=active_plan, month=NOVEMBER, file=pdf_upload()
+    )
+    with pytest.raises(ValidationError) as error:
+        services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+    assert "25.11.2026" in error.value.messages[0]
+
+
+def test_a_meeting_that_did_not_happen_is_deleted_before_confirming(cast, active_plan, meet):
+    # DIA-7, DIA-8: deleting it leaves an empty month, confirmed as zero hours.
+    entry = meet(active_plan, D(2026, 11, 25), T(7, 0), T(8, 0))
+    services.entry_delete(actor=cast.mentor_user, entry=entry)
+    month = services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+    assert (month.status, month.hours) == (DiaryMonth.Status.CONFIRMED, 0)
+
+
+def test_a_month_with_future_meetings_waits_for_them(cast, active_plan, meet):
+    # DIA-7
+    meet(active_plan, D(2026, 11, 28), T(10, 0), T(11, 0))
+    with pytest.raises(ValidationError):
+        services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+
+
+def test_a_confirmed_month_is_read_only_even_for_a_crafted_post(
+    cast, client_for, active_plan, meet
+):
+    # DIA-7
+    entry = meet(active_plan, D(2026, 11, 25), T(7, 0), T(9, 0), result="Labi")
+    services.month_upload_scan(
+        actor=cast.mentor_user, plan=active_plan, month=NOVEMBER, file=pdf_upload()
+    )
+    services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+    client = client_for(cast.mentor_user)
+    response = client.post(
+        f"/dienasgramata/ieraksts/{entry.pk}/",
+        {
+            "date": "2026-11-25",
+            "start_time": "07:00",
+            "end_time": "11:00",
+            "place": "Parks",
+            "topic": "Cits",
+            "result": "Labi",
+        },
+    )
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert entry.hours == 3
+    client.post(f"/dienasgramata/ieraksts/{entry.pk}/dzest/")
+    assert DiaryEntry.objects.filter(pk=entry.pk).exists()
+    with pytest.raises(ValidationError):
+        services.entry_create(
+            actor=cast.mentor_user,
+            plan=active_plan,
+            date=D(2026, 11, 24),
+            start_time=T(8, 0),
+            end_time=T(9, 0),
+            place="Parks",
+            topic="x",
+        )
+
+
+def test_the_mentor_plans_a_meeting_through_the_form(cast, client_for, active_plan):
+    # DIA-2, DIA-3: the field names are the handbook's.
+    client = client_for(cast.mentor_user)
+    response = client.post(
+        f"/dienasgramata/{active_plan.pk}/jauns/",
+        {
+            "date": "2026-12-03",
+            "start_time": "15:00",
+            "end_time": "17:00",
+            "place": "Rīgas Centrālā bibliotēka",
+            "topic": "Pastaiga un iepazīšanās",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/dienasgramata/{active_plan.pk}/2026-12/"
+    assert DiaryEntry.objects.get().hours == 3
+    bad = client.post(
+        f"/dienasgramata/{active_plan.pk}/jauns/",
+        {
+            "date": "2026-12-03",
+            "start_time": "16:00",
+            "end_time": "18:00",
+            "place": "Zoom",
+            "topic": "Saruna",
+        },
+    )
+    assert bad.status_code == 200
+    assert "place" in bad.context["form"].errors
+    assert 'value="Zoom"' in bad.content.decode()  # nothing typed is lost
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_mentors_month_page_keeps_its_query_count(cast, client_for, active_plan, meet):
+    client = client_for(cast.mentor_user)
+    url = f"/dienasgramata/{active_plan.pk}/2026-12/"
+    meet(active_plan, D(2026, 12, 1), T(8, 0), T(8, 40))
+    few = _count(client, url)
+    for day in range(2, 12):
+        meet(active_plan, D(2026, 12, day), T(8, 0), T(8, 40))
+    assert _count(client, url) == few
