@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from skola_kopiena.accounts import permissions
 
@@ -47,3 +48,107 @@ def plan_months(plan):
         )
         current = (current + datetime.timedelta(days=32)).replace(day=1)
     return months
+
+
+# DIA-11 (**Choice**): more than seven days without a meeting is a gentle nudge, never a block.
+NUDGE_AFTER_DAYS = 7
+
+
+def mentor_overview(plans, today, now):
+    """Per active plan of a mentor: this month's hours, entries waiting for a result, the
+    month's status, the days since the last meeting (DIA-11) and the ten steps (CHK).
+
+    Three queries whatever the number of plans: plans are given, entries and months fetched
+    once for all of them.
+    """
+    plans = list(plans)
+    ids = [p.pk for p in plans]
+    first_day = month_start(today)
+    entries = defaultdict(list)
+    for row in DiaryEntry.objects.filter(plan_id__in=ids).values(
+        "plan_id", "date", "hours", "starts_at", "result"
+    ):
+        entries[row["plan_id"]].append(row)
+    months = defaultdict(dict)
+    for month in DiaryMonth.objects.filter(plan_id__in=ids):
+        months[month.plan_id][month.month] = month
+    cards = []
+    for plan in plans:
+        plan_entries = entries[plan.pk]
+        held = [e for e in plan_entries if e["starts_at"] <= now]
+        this_month = [e for e in plan_entries if month_start(e["date"]) == first_day]
+        used = sum(e["hours"] for e in this_month)
+        last_meeting = max((e["date"] for e in held), default=None)
+        days_since = (today - last_meeting).days if last_meeting else None
+        past_months = [m for m in _months_between(plan.start_date, today) if m < first_day]
+        stored = months[plan.pk]
+        cards.append(
+            {
+                "plan": plan,
+                "used": used,
+                "left": max(20 - used, 0),
+                "waiting_for_result": sum(1 for e in held if not e["result"].strip()),
+                "month": stored.get(first_day),
+                "unconfirmed_months": [
+                    m
+                    for m in past_months
+                    if m not in stored
+                    or stored[m].status in (DiaryMonth.Status.OPEN, DiaryMonth.Status.RETURNED)
+                ],
+                "returned_months": [
+                    m for m in stored.values() if m.status == DiaryMonth.Status.RETURNED
+                ],
+                "days_since_meeting": days_since,
+                "nudge": plan.is_active
+                and not plan.has_ended
+                and (
+                    (days_since is None
+                    and (today - plan.start_date).days > NUDGE_AFTER_DAYS)
+                    or (days_since is not None
+                    and days_since > NUDGE_AFTER_DAYS)
+                ),
+                "steps": checklist(plan, held, stored, past_months),
+            }
+        )
+    return cards
+
+
+def _months_between(start, today):
+    current = month_start(start)
+    while current <= today:
+        yield current
+        current = (current + datetime.timedelta(days=32)).replace(day=1)
+
+
+def checklist(plan, held, stored_months, past_months):
+    """CHK: the handbook's ten steps of a mentor–plan pair, each ticked from data.
+
+    Supervision (6), the evaluation (9) and the continue-or-close agreement (10) come with
+    later parts of the portal; until then they stay unticked.
+    """
+    from django.utils.translation import gettext as _
+
+    confirmed = {
+        m
+        for m, r in stored_months.items()
+        if r.status in (DiaryMonth.Status.CONFIRMED, DiaryMonth.Status.APPROVED)
+    }
+    with_hours = [m for m, r in stored_months.items() if r.hours]
+    return [
+        (_("Talk with the plan's preparer"), plan.mentor_id is not None),
+        (_("Employment contract signed"), plan.contract_id is not None),
+        (_("Agreement with the learner signed"), bool(plan.agreement_scan)),
+        (_("Plan approved"), plan.status in ("approved", "terminated")),
+        (_("Meetings held and signed in the timesheet"), bool(held)),
+        (_("Supervision (optional)"), False),
+        (
+            _("Diary filled in and confirmed every month"),
+            bool(past_months) and all(m in confirmed for m in past_months),
+        ),
+        (
+            _("Timesheet scan uploaded every month"),
+            bool(with_hours) and all(stored_months[m].timesheet_scan for m in with_hours),
+        ),
+        (_("Evaluation at the end of the semester"), False),
+        (_("Agreed whether to continue next semester"), False),
+    ]

@@ -3,8 +3,10 @@
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from diary import selectors as diary_selectors
 from iap import selectors as iap_selectors
 from iap.models import Invitation
 from mentors import selectors as mentor_selectors
@@ -21,7 +23,13 @@ def dashboard(request):
         context["pending_invitations"] = iap_selectors.invitation_list(acting).filter(
             status=Invitation.Status.PENDING
         )
-        context["my_plans"] = iap_selectors.plan_list(acting).filter(mentor__user=request.user)
+        my_plans = iap_selectors.plan_list(acting).filter(mentor__user=request.user)
+        context["my_plans"] = my_plans
+        context["diary_cards"] = diary_selectors.mentor_overview(
+            my_plans.filter(status__in=["approved", "terminated"]).select_related("learner"),
+            timezone.localdate(),
+            timezone.now(),
+        )
     if acting.has_role(Role.PREPARER):
         plans = iap_selectors.plan_list(acting)
         context["plan_counts"] = {
