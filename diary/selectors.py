@@ -102,10 +102,8 @@ def mentor_overview(plans, today, now):
                 "nudge": plan.is_active
                 and not plan.has_ended
                 and (
-                    (days_since is None
-                    and (today - plan.start_date).days > NUDGE_AFTER_DAYS)
-                    or (days_since is not None
-                    and days_since > NUDGE_AFTER_DAYS)
+                    (days_since is None and (today - plan.start_date).days > NUDGE_AFTER_DAYS)
+                    or (days_since is not None and days_since > NUDGE_AFTER_DAYS)
                 ),
                 "steps": checklist(plan, held, stored, past_months),
             }

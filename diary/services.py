@@ -197,7 +197,11 @@ def entry_update(*, actor, entry, date, start_time, end_time, place, topic, resu
 @service
 def entry_delete(*, actor, entry):
     """DIA-7: a meeting that did not happen is deleted (nothing is paid for it, DIA-10)."""
-    entry = DiaryEntry.objects.select_for_update().select_related("plan__mentor").get(pk=entry.pk)
+    entry = (
+        DiaryEntry.objects.select_for_update(of=("self",))
+        .select_related("plan__mentor")
+        .get(pk=entry.pk)
+    )
     if entry.plan.mentor.user_id != actor.pk:
         raise ValidationError(_("Only the plan's mentor keeps its diary."), code="DIA-1")
     _require_open_month(entry.plan, entry.date)

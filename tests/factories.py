@@ -181,3 +181,28 @@ def advance_plan(plan, *, preparer, mentor, to, approver=None, contract=None):
     services.plan_approve(actor=approver, plan=plan)
     plan.refresh_from_db()
     return plan
+
+
+def race(action, times=2):
+    """Run `action` in `times` threads at once (each on its own database connection) and
+    return what each returned or raised, for exactly-once checks on PostgreSQL."""
+    import threading
+
+    from django.db import connection
+
+    results = []
+
+    def run():
+        try:
+            results.append(action())
+        except Exception as error:
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -331,7 +331,7 @@ LEARNERS = [
                 interests="Hokejs, BMX, mūzika.",
                 desired_results="Kavējumu bez attaisnojuma kļūst mazāk; uzlabo vērtējumus "
                 "matemātikā; pats plāno laiku mājasdarbiem.",
-                monthly_hours=8,
+                monthly_hours=10,
                 meeting_times="Pirmdienās un ceturtdienās pēc 15:00 (pēc treniņa).",
                 mentor="Anna Bērziņa",
                 contract="anna",
@@ -341,8 +341,8 @@ LEARNERS = [
                 agreement=(
                     "Kristers bieži kavē pirmās stundas un nenodod mājasdarbus matemātikā; pats "
                     "vēlas to mainīt.",
-                    "Tiekamies divreiz nedēļā; kopā veidojam nedēļas plānu un sekojam, kā "
-                    "veicas ar mājasdarbiem.",
+                    "Tiekamies reizi nedēļā, pirms pārbaudes darbiem biežāk; kopā veidojam "
+                    "nedēļas plānu un sekojam, kā veicas ar mājasdarbiem.",
                     "Ierasties uz norunātajām tikšanām, atbalstīt un iedrošināt.",
                     "Ierasties uz tikšanām, laikā nākt uz stundām un pastāstīt, ja kaut kas "
                     "traucē.",
@@ -373,7 +373,7 @@ LEARNERS = [
                 interests="Koris, cepšana, dzīvnieki.",
                 desired_results="Sekmīgi noslēdz 10. klasi; sagatavojas un nokārto "
                 "pārcelšanas pārbaudījumu matemātikā.",
-                monthly_hours=10,
+                monthly_hours=16,
                 meeting_times="Otrdienās un piektdienās pēc 15:00.",
                 measures=[("subject_consultations", "Matemātikas skolotājs", "")],
                 mentor="Anna Bērziņa",
@@ -584,13 +584,15 @@ def _ascii(text):
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def pdf_file(name, title):
+def pdf_file(name, title, lines=()):
     """A small one-page PDF that opens in any viewer (the standard fonts have no Latvian
-    letters, so the text is written without diacritics)."""
-    lines = [_ascii(title), "Skola - kopiena: demonstracijas dati, nav ista dokumenta."]
-    lines = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
+    letters, so the text is written without diacritics); `lines` are printed below."""
+    texts = [_ascii(title), "Skola - kopiena: demonstracijas dati, nav ista dokumenta."]
+    texts += [_ascii(line) for line in lines]
+    texts = [t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for t in texts]
+    rows = "".join(f" /F1 10 Tf 0 -16 Td ({text}) Tj" for text in texts[2:])
     stream = (
-        f"BT /F1 16 Tf 72 770 Td ({lines[0]}) Tj /F1 11 Tf 0 -28 Td ({lines[1]}) Tj ET"
+        f"BT /F1 16 Tf 72 770 Td ({texts[0]}) Tj /F1 11 Tf 0 -28 Td ({texts[1]}) Tj{rows} ET"
     ).encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
