@@ -80,7 +80,8 @@ def mentor_overview(plans, today, now):
         used = sum(e["hours"] for e in this_month)
         last_meeting = max((e["date"] for e in held), default=None)
         days_since = (today - last_meeting).days if last_meeting else None
-        past_months = [m for m in _months_between(plan.start_date, today) if m < first_day]
+        until = min(today, plan.last_mentoring_day)
+        past_months = [m for m in _months_between(plan.start_date, until) if m < first_day]
         stored = months[plan.pk]
         cards.append(
             {

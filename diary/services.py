@@ -49,6 +49,15 @@ def _month(plan, day, *, lock=False):
     return month
 
 
+def _require_plan_month(plan, day):
+    """DIA-8: a month is reported only within the plan's period."""
+    if not month_start(plan.start_date) <= month_start(day) <= month_start(plan.last_mentoring_day):
+        raise ValidationError(
+            _("%(month)s is outside the plan's period.") % {"month": date_format(day, "F Y")},
+            code="DIA-8",
+        )
+
+
 def _require_open_month(plan, day):
     month = _month(plan, day, lock=True)
     if month.is_locked_for_mentor:
@@ -241,6 +250,7 @@ def month_upload_scan(*, actor, plan, month, file):
     """TS-3: the scan of the signed timesheet for the month."""
     if plan.mentor is None or plan.mentor.user_id != actor.pk:
         raise ValidationError(_("Only the plan's mentor keeps its diary."), code="DIA-1")
+    _require_plan_month(plan, month)
     diary_month = _require_open_month(plan, month)
     diary_month.timesheet_scan = file
     diary_month.save()
@@ -252,6 +262,7 @@ def month_confirm(*, actor, plan, month):
     """DIA-7, DIA-8: the mentor confirms the month; an empty month is reported as zero."""
     if plan.mentor is None or plan.mentor.user_id != actor.pk:
         raise ValidationError(_("Only the plan's mentor keeps its diary."), code="DIA-1")
+    _require_plan_month(plan, month)
     diary_month = _require_open_month(plan, month)
     problems = month_problems(plan, diary_month.month)
     hours = sum(

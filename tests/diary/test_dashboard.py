@@ -80,3 +80,10 @@ def test_the_dashboard_keeps_its_query_count_with_more_learners(cast, client_for
         response = client.get("/")
     assert len(response.context["diary_cards"]) == 5
     assert len(many) == len(few)
+
+
+def test_an_ended_plan_asks_for_no_months_after_its_end(cast, client_for, active_plan):
+    active_plan.start_date, active_plan.end_date = D(2026, 9, 1), D(2026, 9, 30)
+    active_plan.save()
+    card = _card(client_for(cast.mentor_user), active_plan)
+    assert card["unconfirmed_months"] == [D(2026, 9, 1)]

@@ -135,3 +135,10 @@ def test_the_mentors_month_page_keeps_its_query_count(cast, client_for, active_p
     for day in range(2, 12):
         meet(active_plan, D(2026, 12, day), T(8, 0), T(8, 40))
     assert _count(client, url) == few
+
+
+def test_only_months_of_the_plans_period_are_reported(cast, active_plan):
+    # DIA-8: an empty month is reported as zero, but only within the plan.
+    with pytest.raises(ValidationError):
+        services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=D(2027, 1, 1))
+    assert not DiaryMonth.objects.exists()

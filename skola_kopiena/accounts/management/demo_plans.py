@@ -717,6 +717,8 @@ class DemoPlans:
                     with transaction.atomic():
                         self.plan(learner, semester, plan_spec, preparer, approver)
                 except ValidationError as error:
+                    # A contract made for this plan was rolled back with it: look it up again.
+                    self.contracts.clear()
                     self.warn(f"Demo plan of {learner} ({semester}) skipped: {error}")
 
     def plan(self, learner, semester, spec, preparer, approver):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from mentors.models import ChangeRequest, Mentor
+from skola_kopiena.accounts.management.demo_diary import create_diaries
 from skola_kopiena.accounts.management.demo_plans import create_plans
 from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.schools.models import (
@@ -108,6 +109,8 @@ class Command(BaseCommand):
             self._logins(institutions, mentors)
             # Learners and plans in every state, through the services (demo_plans.py).
             create_plans(institutions=institutions, mentors=mentors, warn=self.stderr.write)
+            # Their diaries: meetings, confirmed months and the employers' decisions.
+            create_diaries(warn=self.stderr.write)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<20} {role}")
