@@ -219,6 +219,7 @@ def matrix(cast, objects):
         ("/admin/iap/plan/", expect(302, staff=200, other_staff=200, admin=200)),
         (f"/admin/iap/plan/{plan.pk}/change/", expect(302, staff=200, other_staff=302, admin=200)),
         ("/admin/mentors/contract/", expect(302, staff=200, other_staff=200, admin=200)),
+        ("/admin/diary/diarymonth/", expect(302, staff=200, other_staff=200, admin=200)),
     ]
 
 

@@ -18,7 +18,7 @@ from .models import Role, RoleMembership
 
 ROLE_ORDER = [Role.MENTOR, Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN]
 # Apps that project staff manage in the admin; administrators manage everything.
-STAFF_ADMIN_APPS = {"accounts", "schools", "mentors", "iap"}
+STAFF_ADMIN_APPS = {"accounts", "schools", "mentors", "iap", "diary"}
 REGISTRY_MANAGERS = (Role.STAFF, Role.ADMIN)
 
 
