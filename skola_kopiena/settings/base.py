@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "iap",
     "diary",
     "timesheets",
+    "skola_kopiena.demo",
 ]
 
 MIDDLEWARE = [

@@ -21,8 +21,8 @@ from diary import services as diary_services
 from diary.models import DiaryEntry, DiaryMonth, month_start
 from iap.models import Learner, Plan
 from iap.services import plan_allows_mentoring
-from skola_kopiena.accounts.management.demo_plans import CESIS, OGRE, RIGA_SCHOOL, pdf_file
 from skola_kopiena.accounts.models import Role, RoleMembership
+from skola_kopiena.demo.plans import CESIS, OGRE, RIGA_SCHOOL, pdf_file
 from skola_kopiena.schools.calendar import current_semester
 from skola_kopiena.schools.models import Semester
 from timesheets import services as approval_services

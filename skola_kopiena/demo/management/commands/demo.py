@@ -9,9 +9,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from mentors.models import ChangeRequest, Mentor
-from skola_kopiena.accounts.management.demo_diary import create_diaries
-from skola_kopiena.accounts.management.demo_plans import create_plans
 from skola_kopiena.accounts.models import Role, RoleMembership, User
+from skola_kopiena.demo.diary import create_diaries
+from skola_kopiena.demo.plans import create_plans
 from skola_kopiena.schools.models import (
     Institution,
     InstitutionSemester,
@@ -107,7 +107,7 @@ class Command(BaseCommand):
             institutions = self._institutions()
             mentors = self._mentors()
             self._logins(institutions, mentors)
-            # Learners and plans in every state, through the services (demo_plans.py).
+            # Learners and plans in every state, through the services (skola_kopiena/demo/plans.py).
             create_plans(institutions=institutions, mentors=mentors, warn=self.stderr.write)
             # Their diaries: meetings, confirmed months and the employers' decisions.
             create_diaries(warn=self.stderr.write)
