@@ -27,6 +27,13 @@ def month_entries(access, plan, first_day):
     return []
 
 
+def months_waiting_for_approval(plans):
+    """APR-4: confirmed months among `plans`, for project staff to follow."""
+    return DiaryMonth.objects.filter(
+        plan__in=plans.order_by().values("pk"), status=DiaryMonth.Status.CONFIRMED
+    ).count()
+
+
 def plan_months(plan):
     """Every month of the plan's period with its stored status (or "open" if untouched)."""
     stored = {m.month: m for m in DiaryMonth.objects.filter(plan=plan)}

@@ -42,6 +42,12 @@ def dashboard(request):
         context["pending_change_requests"] = mentor_selectors.change_requests_pending(
             acting
         ).count()
+        plans = iap_selectors.plan_list(acting)
+        context["plan_counts"] = {
+            row["status"]: row["n"]
+            for row in plans.order_by().values("status").annotate(n=Count("pk"))
+        }
+        context["months_waiting"] = diary_selectors.months_waiting_for_approval(plans)
     return render(request, "dashboard.html", context)
 
 

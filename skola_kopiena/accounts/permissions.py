@@ -356,8 +356,10 @@ def diary_access(acting, plan):
         return DIARY_FULL if sees_whole_plan(acting, plan) else None
     if acting.is_staff or acting.is_admin:
         return DIARY_FULL
-    if acting.has_role(Role.APPROVER) and plan.contract_id and (
-        plan.contract.employer_id == acting.institution_id
+    if (
+        acting.has_role(Role.APPROVER)
+        and plan.contract_id
+        and (plan.contract.employer_id == acting.institution_id)
     ):
         return DIARY_APPROVAL
     if acting.has_role(Role.PREPARER, Role.APPROVER):

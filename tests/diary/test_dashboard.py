@@ -87,3 +87,18 @@ def test_an_ended_plan_asks_for_no_months_after_its_end(cast, client_for, active
     active_plan.save()
     card = _card(client_for(cast.mentor_user), active_plan)
     assert card["unconfirmed_months"] == [D(2026, 9, 1)]
+
+
+def test_staff_follow_the_plans_and_the_months_waiting_in_their_region(
+    cast, client_for, active_plan, meet
+):
+    # APR-4
+    meet(active_plan, D(2026, 11, 25), T(7, 0), T(8, 0), result="Labi")
+    services.month_upload_scan(
+        actor=cast.mentor_user, plan=active_plan, month=D(2026, 11, 1), file=pdf_upload()
+    )
+    services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=D(2026, 11, 1))
+    mine = client_for(cast.staff).get("/").context
+    assert (mine["plan_counts"]["approved"], mine["months_waiting"]) == (1, 1)
+    other = client_for(cast.other_staff).get("/").context
+    assert (other["plan_counts"], other["months_waiting"]) == ({}, 0)
