@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from iap.models import MAX_MONTHLY_HOURS, Plan
 from iap.services import plan_allows_mentoring
 from skola_kopiena.services import field_error, service
 
+from . import tasks
 from .models import DiaryEntry, DiaryMonth, academic_hours, month_start
 
 # DIA-9: mentoring is in person only; these words name a remote meeting, not a place.
@@ -279,4 +281,6 @@ def month_confirm(*, actor, plan, month):
     diary_month.status = DiaryMonth.Status.CONFIRMED
     diary_month.confirmed_at = timezone.now()
     diary_month.save()
+    confirmed_at = diary_month.confirmed_at.isoformat()
+    transaction.on_commit(lambda: tasks.notify_month_confirmed.delay(diary_month.pk, confirmed_at))
     return diary_month

@@ -266,3 +266,23 @@ def test_two_approvers_approving_one_month_at_once_leave_one_approval(cast, acti
     refusals = [r for r in results if isinstance(r, ValidationError)]
     assert len(refusals) == 1 and len(results) == 2
     assert DiaryMonth.history.filter(id=month.pk, status="approved").count() == 1
+
+
+def test_the_employers_approver_is_told_once_that_hours_wait(
+    cast, active_plan, meet, django_capture_on_commit_callbacks
+):
+    # APR-1
+    from diary.tasks import notify_month_confirmed
+
+    meet(active_plan, D(2026, 11, 25), T(7, 0), T(8, 0), result="Labi")
+    diary_services.month_upload_scan(
+        actor=cast.mentor_user, plan=active_plan, month=NOVEMBER, file=pdf_upload()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        month = diary_services.month_confirm(
+            actor=cast.mentor_user, plan=active_plan, month=NOVEMBER
+        )
+    assert [m.to for m in mail.outbox] == [[cast.approver.email]]
+    assert "/stundas/" in mail.outbox[0].body
+    assert notify_month_confirmed(month.pk, month.confirmed_at.isoformat()) == 0
+    assert len(mail.outbox) == 1
