@@ -111,7 +111,7 @@ class RoleMembership(models.Model):
         scope = self.institution or self.region
         label = self.get_role_display()
         if self.role == Role.STAFF and scope is None:
-            return f"{label} ({_('whole country')})"
+            scope = _("whole country")
         return f"{label} ({scope})" if scope else str(label)
 
 

@@ -163,3 +163,9 @@ def test_refusals_are_explained_in_latvian_with_a_way_back(cast, client_for):
     for response in (forbidden, missing):
         page = response.content.decode()
         assert 'lang="lv"' in page and 'href="/"' in page
+
+
+def test_national_staff_are_labelled_in_latvian(db):
+    user = UserFactory()
+    membership = give_role(user, Role.STAFF)
+    assert str(membership) == "projekta darbinieks (visa valsts)"
