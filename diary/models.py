@@ -21,6 +21,11 @@ def month_start(day):
     return day.replace(day=1)
 
 
+def next_month_start(day):
+    """The first day of the month after the one `day` is in."""
+    return (month_start(day) + datetime.timedelta(days=32)).replace(day=1)
+
+
 class DiaryEntry(models.Model):
     """One meeting of the mentor with the learner, planned and then reported (DIA-2).
 
@@ -72,10 +77,6 @@ class DiaryEntry(models.Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
-
-    @property
-    def month(self):
-        return month_start(self.date)
 
     @property
     def has_result(self):
@@ -137,5 +138,4 @@ class DiaryMonth(models.Model):
 
     @property
     def last_day(self):
-        following = (self.month + datetime.timedelta(days=32)).replace(day=1)
-        return following - datetime.timedelta(days=1)
+        return next_month_start(self.month) - datetime.timedelta(days=1)

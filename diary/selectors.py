@@ -1,9 +1,10 @@
-import datetime
 from collections import defaultdict
+
+from django.utils.translation import gettext as _
 
 from skola_kopiena.accounts import permissions
 
-from .models import DiaryEntry, DiaryMonth, month_start
+from .models import DiaryEntry, DiaryMonth, month_start, next_month_start
 
 # DIA-6: what the employer's approver may load; place, result and comment never leave the
 # database for them.
@@ -11,7 +12,7 @@ APPROVAL_FIELDS = ("id", "date", "start_time", "end_time", "hours", "topic")
 
 
 def month_bounds(first_day):
-    return first_day, (first_day + datetime.timedelta(days=32)).replace(day=1)
+    return first_day, next_month_start(first_day)
 
 
 def month_entries(access, plan, first_day):
@@ -53,7 +54,7 @@ def plan_months(plan):
                 else hours.get(current, 0),
             }
         )
-        current = (current + datetime.timedelta(days=32)).replace(day=1)
+        current = next_month_start(current)
     return months
 
 
@@ -123,7 +124,7 @@ def _months_between(start, today):
     current = month_start(start)
     while current <= today:
         yield current
-        current = (current + datetime.timedelta(days=32)).replace(day=1)
+        current = next_month_start(current)
 
 
 def checklist(plan, held, stored_months, past_months):
@@ -132,8 +133,6 @@ def checklist(plan, held, stored_months, past_months):
     Supervision (6), the evaluation (9) and the continue-or-close agreement (10) come with
     later parts of the portal; until then they stay unticked.
     """
-    from django.utils.translation import gettext as _
-
     confirmed = {
         m
         for m, r in stored_months.items()

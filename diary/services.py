@@ -14,7 +14,7 @@ from iap.services import plan_allows_mentoring
 from skola_kopiena.services import field_error, service
 
 from . import tasks
-from .models import DiaryEntry, DiaryMonth, academic_hours, month_start
+from .models import DiaryEntry, DiaryMonth, academic_hours, month_start, next_month_start
 
 # DIA-9: mentoring is in person only; these words name a remote meeting, not a place.
 REMOTE_PLACE = re.compile(
@@ -37,7 +37,7 @@ def meeting_span(date, start_time, end_time):
 def hours_in_month(learner, day, exclude=None):
     """CAP-2: planned and held hours of the learner in the calendar month of `day`."""
     first = month_start(day)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    following = next_month_start(first)
     entries = DiaryEntry.objects.filter(plan__learner=learner, date__gte=first, date__lt=following)
     if exclude is not None:
         entries = entries.exclude(pk=exclude.pk)
@@ -222,7 +222,7 @@ def entry_delete(*, actor, entry):
 def month_problems(plan, month_first_day):
     """DIA-7: why the month cannot be confirmed yet (empty: it can)."""
     now = timezone.now()
-    following = (month_first_day + datetime.timedelta(days=32)).replace(day=1)
+    following = next_month_start(month_first_day)
     entries = plan.diary_entries.filter(date__gte=month_first_day, date__lt=following)
     problems = []
     if month_first_day > timezone.localdate():

@@ -414,13 +414,13 @@ def plan_contract(request, pk):
         messages.error(request, _("Attach the contract after the mentor has accepted."))
         return redirect("iap:plan", pk=plan.pk)
     employers = mentor_services.allowed_employers(plan.learner.institution)
-    existing = Contract.objects.filter(mentor=plan.mentor, employer__in=employers).select_related(
-        "employer", "semester", "school_year"
+    existing = (
+        Contract.objects.covering(plan.semester)
+        .filter(mentor=plan.mentor, employer__in=employers)
+        .select_related("employer", "semester__school_year", "school_year")
     )
-    existing = [c for c in existing if c.covers(plan.semester)]
     choice_form = ContractChoiceForm(
-        request.POST if request.POST.get("action") == "attach" else None,
-        contracts=Contract.objects.filter(pk__in=[c.pk for c in existing]),
+        request.POST if request.POST.get("action") == "attach" else None, contracts=existing
     )
     new_form = ContractForm(
         request.POST if request.POST.get("action") == "record" else None,

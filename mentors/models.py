@@ -185,6 +185,15 @@ class RegistryImport(models.Model):
         return self.original_name
 
 
+class ContractQuerySet(models.QuerySet):
+    def covering(self, semester):
+        """CON-3: contracts that run in `semester` (for it alone, or for its school year)."""
+        return self.filter(
+            models.Q(semester=semester)
+            | models.Q(semester__isnull=True, school_year_id=semester.school_year_id)
+        )
+
+
 class Contract(models.Model):
     """An employment contract of a mentor with an employer (CON-1..6).
 
@@ -236,6 +245,8 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contract")

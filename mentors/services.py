@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.files.validation import SPREADSHEET_KINDS, validate_upload
-from skola_kopiena.schools.models import Municipality, Region
+from skola_kopiena.schools.models import Institution, Municipality, Region
 from skola_kopiena.services import field_error, service
 
 from .models import ChangeRequest, Contract, Mentor, RegistryImport, phone_validator
@@ -376,8 +376,6 @@ def allowed_employers(learner_institution):
 
     **Choice**: the youth centre must be in the learner's municipality (a municipal centre).
     """
-    from skola_kopiena.schools.models import Institution
-
     if learner_institution.kind == Institution.Kind.VOCATIONAL:
         return Institution.objects.filter(pk=learner_institution.pk)
     return Institution.objects.filter(

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -23,12 +21,7 @@ def approval_queue(request):
     if not permissions.can_use_approval_queue(request.acting):
         raise PermissionDenied
     institution = request.acting.membership.institution
-    today = timezone.localdate()
-    deadline = today.replace(day=institution.hours_approval_day)
-    if deadline < today:
-        deadline = (today.replace(day=1) + datetime.timedelta(days=32)).replace(
-            day=institution.hours_approval_day
-        )
+    deadline = institution.next_hours_approval_deadline(timezone.localdate())
     return render(
         request,
         "timesheets/queue.html",

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diary import services as diary_services
-from diary.models import DiaryEntry, DiaryMonth, month_start
+from diary.models import DiaryEntry, DiaryMonth, month_start, next_month_start
 from iap.models import Learner, Plan
 from iap.services import plan_allows_mentoring
 from skola_kopiena.accounts.models import Role, RoleMembership
@@ -573,12 +573,8 @@ def _public_holiday(day):
     return False
 
 
-def _next_month(first_day):
-    return (first_day + datetime.timedelta(days=32)).replace(day=1)
-
-
 def _last_day(first_day):
-    return _next_month(first_day) - datetime.timedelta(days=1)
+    return next_month_start(first_day) - datetime.timedelta(days=1)
 
 
 def _end(day, start, hours):
@@ -680,7 +676,7 @@ class DemoDiary:
         first = month_start(plan.start_date)
         while first <= plan.last_mentoring_day and _last_day(first) < self.today:
             months.append(first)
-            first = _next_month(first)
+            first = next_month_start(first)
         for first in months:
             entries = list(plan.diary_entries.filter(date__gte=first, date__lte=_last_day(first)))
             if entries:
@@ -701,7 +697,7 @@ class DemoDiary:
                 decision = tail[len(tail) - from_end]
             else:
                 approval_day = min(plan.contract.employer.hours_approval_day, 28)
-                deadline = _next_month(first).replace(day=approval_day)  # APR-2
+                deadline = next_month_start(first).replace(day=approval_day)  # APR-2
                 decision = "approved" if deadline < self.today else "confirmed"
             diary_month = DiaryMonth.objects.get(plan=plan, month=first)
             if decision == "approved":

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -88,6 +90,14 @@ class Institution(models.Model):
     @property
     def region(self):
         return self.municipality.region
+
+    def next_hours_approval_deadline(self, today):
+        """APR-2: the next day by which this employer approves the previous month's hours."""
+        deadline = today.replace(day=self.hours_approval_day)
+        if deadline < today:
+            following = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+            deadline = following.replace(day=self.hours_approval_day)
+        return deadline
 
     @property
     def sets_own_semesters(self):
@@ -203,11 +213,6 @@ class SchoolBreak(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.school_year}"
-
-    @property
-    def allows_mentoring(self):
-        # CAL-3: autumn and spring breaks lie inside a semester; winter and summer between.
-        return self.kind in (self.Kind.AUTUMN, self.Kind.SPRING)
 
 
 class InstitutionSemester(models.Model):
