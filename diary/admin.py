@@ -1,24 +1,30 @@
 from django.contrib import admin
 
-from mentors.admin import RegionScopedAdmin
+from skola_kopiena.accounts import permissions
+from skola_kopiena.accounts.models import AccessLog
+from skola_kopiena.accounts.services import access_log_record
+from skola_kopiena.admin_site import PortalHistoryAdmin
 
 from .models import DiaryMonth
 
 
 @admin.register(DiaryMonth)
-class DiaryMonthAdmin(RegionScopedAdmin):
-    """Months and their hours at a glance. The diary's content is read in the portal, where
-    every read is logged (ACC-1), and statuses change only through its services (APR-3)."""
+class DiaryMonthAdmin(PortalHistoryAdmin):
+    """Months and their hours at a glance, read-only: statuses change only through the
+    diary's services (APR-3). Opening a month or its history is logged (ACC-1)."""
 
-    region_lookup = "plan__learner__institution__municipality__region_id"
     list_display = ["plan", "month", "status", "hours", "confirmed_at", "decided_by"]
     list_filter = ["status", "month", "plan__learner__institution__municipality__region"]
     search_fields = ["plan__learner__last_name", "plan__mentor__last_name"]
     list_select_related = ["plan__learner", "plan__semester__school_year", "decided_by"]
-    readonly_fields = [f.name for f in DiaryMonth._meta.fields]
+    exclude = ["timesheet_scan"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_object(self, request, object_id, from_field=None):
+        diary_month = super().get_object(request, object_id, from_field)
+        if request.method == "GET":
+            access_log_record(
+                acting=permissions.admin_acting(request),
+                action=AccessLog.Action.ADMIN_VIEW,
+                obj=diary_month,
+            )
+        return diary_month

@@ -132,6 +132,9 @@ class DiaryMonth(models.Model):
     def __str__(self):
         return f"{self.plan} · {self.month:%m.%Y}"
 
+    def access_log_subject(self):
+        return self.plan.access_log_subject() | {"month": self.month}
+
     @property
     def is_locked_for_mentor(self):
         return self.status in (self.Status.CONFIRMED, self.Status.APPROVED)

@@ -6,26 +6,28 @@ from skola_kopiena.accounts import permissions
 
 from .models import DiaryEntry, DiaryMonth, month_start, next_month_start
 
-# DIA-6: what the employer's approver may load; place, result and comment never leave the
-# database for them.
-APPROVAL_FIELDS = ("id", "date", "start_time", "end_time", "hours", "topic")
-
 
 def month_bounds(first_day):
     return first_day, next_month_start(first_day)
 
 
-def month_entries(access, plan, first_day):
-    """The month's entries as the access level allows: objects, plain dicts, or none."""
-    start, following = month_bounds(first_day)
-    entries = DiaryEntry.objects.filter(plan=plan, date__gte=start, date__lt=following).order_by(
-        "date", "start_time"
+def visible_entries(access, entries):
+    """DIA-6: diary entries as rows holding only the fields the access level sees (the
+    permission module's table), in date order; none for the preparer."""
+    fields = permissions.diary_fields(access)
+    if not fields:
+        return []
+    return list(
+        entries.order_by("date", "start_time").values("id", "plan_id", "starts_at", *fields)
     )
-    if access == permissions.DIARY_FULL:
-        return list(entries)
-    if access == permissions.DIARY_APPROVAL:
-        return list(entries.values(*APPROVAL_FIELDS))
-    return []
+
+
+def month_entries(access, plan, first_day):
+    """The month's entries as the access level allows."""
+    start, following = month_bounds(first_day)
+    return visible_entries(
+        access, DiaryEntry.objects.filter(plan=plan, date__gte=start, date__lt=following)
+    )
 
 
 def months_waiting_for_approval(plans):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from iap.forms import UploadForm
 from iap.models import MAX_MONTHLY_HOURS
 from skola_kopiena.accounts import permissions
+from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.forms import add_service_errors
 
@@ -45,10 +46,12 @@ def diary_month(request, plan_pk, year, month):
     first_day = _first_day(year, month)
     access = permissions.diary_access(acting, plan)
     own = permissions.is_own_diary(acting, plan)
-    if not own and access != permissions.DIARY_TOTALS:
-        access_log_record(acting=acting, action="read_diary", obj=plan)  # ACC-1
-    entries = selectors.month_entries(access, plan, first_day)
     record = DiaryMonth.objects.filter(plan=plan, month=first_day).first()
+    if permissions.reads_diary_content(acting, plan):  # ACC-1
+        access_log_record(
+            acting=acting, action=AccessLog.Action.READ_DIARY, obj=plan, month=first_day
+        )
+    entries = selectors.month_entries(access, plan, first_day)
     used = services.hours_in_month(plan.learner, first_day)
     context = {
         "plan": plan,
@@ -56,6 +59,7 @@ def diary_month(request, plan_pk, year, month):
         "entries": entries,
         "record": record,
         "access": access,
+        "fields": permissions.diary_fields(access),
         "own": own,
         "months": selectors.plan_months(plan),
         "used": used,

@@ -1,74 +1,54 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from mentors.admin import RegionScopedAdmin
+from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline
 
 from .models import Invitation, Learner, Plan, PlanRisk, SupportMeasure
 
 
 @admin.register(Learner)
-class LearnerAdmin(RegionScopedAdmin):
-    region_lookup = "institution__municipality__region_id"
+class LearnerAdmin(PortalHistoryAdmin):
+    """Read-only: the school registers and corrects its learners (IAP-2, ELIG-1)."""
+
     list_display = ["last_name", "first_name", "institution", "education", "grade", "course"]
     list_filter = ["education", "institution__municipality__region"]
     search_fields = ["first_name", "last_name", "institution__name"]
     list_select_related = ["institution"]
-    autocomplete_fields = ["institution"]
-    readonly_fields = ["created_by", "created_at"]
 
 
-class PlanRiskInline(admin.TabularInline):
+class PlanRiskInline(PortalTabularInline):
     model = PlanRisk
     extra = 0
 
 
-class SupportMeasureInline(admin.TabularInline):
+class SupportMeasureInline(PortalTabularInline):
     model = SupportMeasure
     extra = 0
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(PortalTabularInline):
     model = Invitation
     extra = 0
     fields = ["mentor", "status", "answer_reason", "invited_at", "answered_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Plan)
-class PlanAdmin(RegionScopedAdmin):
-    """Read and correct plans; the workflow itself runs through the portal's services."""
+class PlanAdmin(PortalHistoryAdmin):
+    """Read-only: a plan's mentor, contract, hours and status change only through the
+    portal's services, which keep IAP, CON and CAP."""
 
-    region_lookup = "learner__institution__municipality__region_id"
     list_display = ["learner", "semester", "status", "module", "mentor", "monthly_hours"]
     list_filter = ["status", "module", "semester", "learner__institution__municipality__region"]
     search_fields = ["learner__first_name", "learner__last_name", "mentor__last_name"]
     list_select_related = ["learner", "semester__school_year", "mentor"]
-    raw_id_fields = ["learner", "mentor", "contract"]
-    readonly_fields = [
-        "status",
-        "created_by",
-        "created_at",
-        "submitted_at",
-        "decided_by",
-        "decided_at",
-    ]
     inlines = [PlanRiskInline, SupportMeasureInline, InvitationInline]
-
-    def has_add_permission(self, request):
-        return False
+    # The documents are downloaded from the plan's page, where the permission check and the
+    # access log are.
+    exclude = ["application_file", "agreement_scan", "extension_order"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SimpleHistoryAdmin):
+class InvitationAdmin(PortalHistoryAdmin):
     list_display = ["plan", "mentor", "status", "invited_at", "answered_at"]
     list_filter = ["status"]
     list_select_related = ["plan__learner", "plan__semester__school_year", "mentor"]
-    raw_id_fields = ["plan", "mentor"]
-    readonly_fields = ["invited_by", "invited_at", "answered_at"]
-
-    def has_add_permission(self, request):
-        return False

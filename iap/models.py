@@ -238,6 +238,15 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.learner} · {self.semester}"
 
+    def access_log_subject(self):
+        """ACC-1: what a read of this plan is logged under."""
+        return {
+            "plan_pk": self.pk,
+            "mentor_pk": self.mentor_id,
+            "mentor": self.mentor if self.mentor_id else "",
+            "region_id": self.learner.institution.municipality.region_id,
+        }
+
     @property
     def is_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)

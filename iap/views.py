@@ -220,6 +220,7 @@ def plan_detail(request, pk):
         "measure_form": MeasureForm(),
         "decision_form": DecisionForm(),
         "is_mentor": acting.has_role(Role.MENTOR),
+        "documents": permissions.plan_documents_for(acting, plan),
     }
     return render(request, "iap/plan_detail.html", context)
 
@@ -532,7 +533,7 @@ def agreement_pdf(request, pk):
     from weasyprint import HTML
 
     plan = permissions.get_plan_for(request.acting, pk)
-    if not permissions.sees_whole_plan(request.acting, plan):
+    if "agreement_pdf" not in permissions.plan_documents_for(request.acting, plan):
         raise PermissionDenied
     html = render_to_string("pdf/agreement.html", {"plan": plan}, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

@@ -1,27 +1,18 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from skola_kopiena.accounts import permissions
+from skola_kopiena.admin_site import PortalHistoryAdmin
 from skola_kopiena.collation import latvian
+from skola_kopiena.schools.models import Municipality, Region
 
 from .models import ChangeRequest, Contract, Mentor, RegistryImport
 
 
-class RegionScopedAdmin(SimpleHistoryAdmin):
-    """Regional staff see only their region's rows; national staff and admins see all."""
-
-    region_lookup = "region_id"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        region_id = permissions.admin_region_id(request.user)
-        if region_id is None:
-            return queryset
-        return queryset.filter(**{self.region_lookup: region_id})
-
-
 @admin.register(Mentor)
-class MentorAdmin(RegionScopedAdmin):
+class MentorAdmin(PortalHistoryAdmin):
+    """The coordinator corrects their region's registry entries (REG-3); new mentors come
+    through the registry import, which also makes their login."""
+
     list_display = [
         "last_name",
         "first_name",
@@ -32,54 +23,57 @@ class MentorAdmin(RegionScopedAdmin):
         "is_available",
         "hidden_from_search",
     ]
-    list_filter = ["region", "is_available", "hidden_from_search", "municipalities"]
+    list_filter = ["region", "is_available", "hidden_from_search"]
     search_fields = ["first_name", "last_name", "email", "certificate_number"]
     list_select_related = ["region"]
     filter_horizontal = ["municipalities"]
-    raw_id_fields = ["user"]
+    # The login tied to an entry decides whose diaries it opens: it never changes here.
+    readonly_fields = ["user"]
 
     def get_ordering(self, request):
         return [latvian("last_name").asc(), latvian("first_name").asc()]
 
+    def _own_regions(self, request):
+        acting = permissions.admin_acting(request)
+        return None if acting.is_national else acting.region_ids
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        regions = self._own_regions(request)
+        if db_field.name == "region" and regions is not None:
+            kwargs["queryset"] = Region.objects.filter(pk__in=regions)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        regions = self._own_regions(request)
+        if db_field.name == "municipalities" and regions is not None:
+            kwargs["queryset"] = Municipality.objects.filter(region_id__in=regions)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(RegionScopedAdmin):
-    region_lookup = "mentor__region_id"
+class ChangeRequestAdmin(PortalHistoryAdmin):
+    """Read-only: requests are decided on the portal's page, through its service (REG-3)."""
+
     list_display = ["mentor", "status", "requested_at", "decided_by", "decided_at"]
     list_filter = ["status", "mentor__region"]
     search_fields = ["mentor__first_name", "mentor__last_name", "mentor__email"]
     list_select_related = ["mentor", "decided_by"]
-    readonly_fields = ["requested_by", "requested_at", "decided_by", "decided_at", "status"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(RegistryImport)
-class RegistryImportAdmin(SimpleHistoryAdmin):
+class RegistryImportAdmin(PortalHistoryAdmin):
     list_display = ["original_name", "status", "uploaded_by", "uploaded_at", "imported_count"]
     list_filter = ["status"]
-    readonly_fields = [
-        "original_name",
-        "status",
-        "uploaded_by",
-        "uploaded_at",
-        "imported_at",
-        "imported_count",
-        "errors",
-    ]
+    list_select_related = ["uploaded_by"]
     exclude = ["rows", "source_file"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Contract)
-class ContractAdmin(RegionScopedAdmin):
-    region_lookup = "employer__municipality__region_id"
+class ContractAdmin(PortalHistoryAdmin):
+    """Read-only: contracts are recorded on the plan's page, through the service that checks
+    CON-1..6 (the background check before signing among them)."""
+
     list_display = ["mentor", "employer", "period_label", "signed_on", "background_check_date"]
     list_filter = ["school_year", "employer__kind", "employer__municipality__region"]
     search_fields = ["mentor__first_name", "mentor__last_name", "employer__name", "contract_number"]
     list_select_related = ["mentor", "employer", "school_year", "semester__school_year"]
-    raw_id_fields = ["mentor", "employer"]
-    readonly_fields = ["created_by", "created_at"]

@@ -269,6 +269,13 @@ class Contract(models.Model):
     def __str__(self):
         return f"{self.mentor} · {self.employer} · {self.period_label}"
 
+    def access_log_subject(self):
+        return {
+            "mentor_pk": self.mentor_id,
+            "mentor": self.mentor,
+            "region_id": self.employer.municipality.region_id,
+        }
+
     @property
     def period_label(self):
         return str(self.semester) if self.semester_id else str(self.school_year)

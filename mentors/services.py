@@ -193,7 +193,7 @@ def _map_heading(heading):
     return positions
 
 
-def parse_registry_rows(table, *, region_limit_id=None):
+def parse_registry_rows(table, *, region_limit_ids=None):
     """Check every row; return (rows, errors). Errors name the row number and why."""
     errors = []
     if not table:
@@ -258,7 +258,7 @@ def parse_registry_rows(table, *, region_limit_id=None):
         region = regions.get(value["region"].lower()) if value["region"] else None
         if value["region"] and region is None:
             problems.append(_("unknown region %(region)s") % {"region": value["region"]})
-        elif region and region_limit_id and region.pk != region_limit_id:
+        elif region and region_limit_ids and region.pk not in region_limit_ids:
             problems.append(_("region %(region)s is not yours to import") % {"region": region})
         municipality_ids = []
         for name in filter(None, (n.strip() for n in re.split(r"[;,\n]", value["municipalities"]))):
@@ -300,8 +300,8 @@ def registry_import_preview(*, actor, acting, upload):
         raise ValidationError(
             {"file": _("The file could not be read as %(kind)s.") % {"kind": kind.upper()}}
         ) from error
-    region_limit = None if acting.is_national else acting.region_id
-    rows, errors = parse_registry_rows(table, region_limit_id=region_limit)
+    region_limit = None if acting.is_national else acting.region_ids
+    rows, errors = parse_registry_rows(table, region_limit_ids=region_limit)
     upload.seek(0)
     registry_import = RegistryImport(
         original_name=upload.name[:255], rows=rows, errors=errors, uploaded_by=actor

@@ -14,7 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from diary import services as diary_services
 from iap import services
 from mentors import services as mentor_services
-from tests.factories import advance_plan, make_learner, make_plan, municipality, pdf_upload
+from tests.factories import (
+    advance_plan,
+    make_contract,
+    make_learner,
+    make_plan,
+    municipality,
+    pdf_upload,
+)
 
 ROLES = [
     "anonymous",
@@ -36,9 +43,10 @@ def expect(default, **overrides):
 
 
 STAFF_ONLY = expect(403, staff=200, other_staff=200, admin=200)
-# The learner's school writes; its approver, Rīga's staff and admins read; others get 404.
-PLAN_WRITE = expect(404, preparer=200, approver=403, staff=403, admin=403, mentor=403)
-PLAN_READ = expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200)
+# A draft plan: the learner's school writes; Rīga's staff, admins and its mentor read; the
+# approver sees plans from their submission on, so a draft is 404 to them like to outsiders.
+PLAN_WRITE = expect(404, preparer=200, staff=403, admin=403, mentor=403)
+PLAN_READ = expect(404, preparer=200, staff=200, admin=200, mentor=200)
 LEARNER_WRITE = expect(404, preparer=200, approver=403, staff=403, admin=403)
 DIARY_READ = expect(404, mentor=200, preparer=200, approver=200, staff=200, admin=200)
 DIARY_READ_REDIRECT = expect(404, mentor=302, preparer=302, approver=302, staff=302, admin=302)
@@ -107,10 +115,25 @@ def objects(cast):
         "measure": services.measure_add(
             actor=cast.preparer, plan=plan, kind="reading_lessons", provider="Bibliotekāre"
         ),
+        # APR-1: the school's learner, the youth centre's contract.
+        "youth": advance_plan(
+            make_plan(cast.preparer, make_learner(cast.preparer, cast.school, first_name="Jānis")),
+            preparer=cast.preparer,
+            mentor=cast.mentor,
+            to="approved",
+            approver=cast.approver,
+            contract=make_contract(cast.preparer, cast.mentor, cast.youth_centre),
+        ),
     }
 
 
+YOUTH_PLAN = expect(
+    404, preparer=200, approver=200, youth_approver=200, staff=200, admin=200, mentor=200
+)
+
+
 def matrix(cast, objects):
+    youth = objects["youth"]
     mentor = cast.mentor
     imp = objects["import"]
     plan = objects["plan"]
@@ -202,24 +225,34 @@ def matrix(cast, objects):
         (f"/uzaicinajumi/{objects['invitation'].pk}/", expect(403, mentor=200)),
         (
             f"/faili/iap/plan/{plan.pk}/application_file/",
-            expect(404, preparer=200, approver=200, staff=200, admin=200),
+            expect(404, preparer=200, staff=200, admin=200),
         ),
         (
             f"/faili/iap/plan/{plan.pk}/agreement_scan/",
-            expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200),
+            expect(404, preparer=200, staff=200, admin=200, mentor=200),
         ),
         (
             f"/faili/mentors/contract/{plan.contract_id}/signed_file/",
             expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200),
         ),
         ("/admin/", expect(302, staff=200, other_staff=200, admin=200)),
-        ("/admin/mentors/mentor/", expect(302, staff=200, other_staff=200, admin=200)),
-        ("/admin/accounts/accesslog/", expect(302, staff=200, other_staff=200, admin=200)),
-        ("/admin/accounts/user/add/", expect(302, staff=200, other_staff=200, admin=200)),
-        ("/admin/iap/plan/", expect(302, staff=200, other_staff=200, admin=200)),
-        (f"/admin/iap/plan/{plan.pk}/change/", expect(302, staff=200, other_staff=302, admin=200)),
-        ("/admin/mentors/contract/", expect(302, staff=200, other_staff=200, admin=200)),
-        ("/admin/diary/diarymonth/", expect(302, staff=200, other_staff=200, admin=200)),
+        # From its submission on, the plan is the approver's to read.
+        (
+            f"/iap/{active.pk}/",
+            expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200),
+        ),
+        # APR-1: the youth centre employs the mentor of a school's learner: its approver sees
+        # the plan and its months to approve, not the plan's documents; the school's approver
+        # sees the month totals only.
+        (f"/iap/{youth.pk}/", YOUTH_PLAN),
+        (f"/iap/{youth.pk}/vienosanas.pdf", YOUTH_PLAN | {"youth_approver": 403}),
+        (
+            f"/faili/iap/plan/{youth.pk}/application_file/",
+            YOUTH_PLAN | {"youth_approver": 404, "mentor": 404},
+        ),
+        (f"/faili/iap/plan/{youth.pk}/agreement_scan/", YOUTH_PLAN | {"youth_approver": 404}),
+        (f"/dienasgramata/{youth.pk}/2026-11/", YOUTH_PLAN),
+        (f"/dienasgramata/{youth.pk}/grafiks.pdf", YOUTH_PLAN),
     ]
 
 
@@ -273,3 +306,291 @@ def test_every_url_is_in_the_matrix(cast, objects):
             continue  # Django's language switch: no data behind it
         regex = "^/" + re.sub(r"<[^>]+>", r"[^/]+", pattern) + "$"
         assert any(re.match(regex, url) for url in covered), f"/{pattern} is not in the matrix"
+
+
+# --- The Django admin: every registered model's pages, as every role ----------------------
+# Roles without staff or administrator rights are sent to the login page (302). Another
+# region's row answers 404, a write the role may not make 403.
+
+
+def staff_codes(staff, other_staff, admin):
+    return expect(302, staff=staff, other_staff=other_staff, admin=admin)
+
+
+def pages(changelist, add, change, delete, history):
+    return {
+        "changelist": staff_codes(*changelist),
+        "add": staff_codes(*add),
+        "change": staff_codes(*change),
+        "delete": staff_codes(*delete),
+        "history": staff_codes(*history),
+    }
+
+
+# Read in the coordinator's region (another region's row: 404), written nowhere in the admin.
+READ_IN_REGION = pages(
+    (200, 200, 200), (403, 403, 403), (200, 404, 200), (403, 404, 403), (200, 404, 200)
+)
+# National reference data: read by every coordinator, kept by the national team.
+REFERENCE = pages(
+    (200, 200, 200), (403, 403, 403), (200, 200, 200), (403, 403, 403), (200, 200, 200)
+)
+ADMINISTRATORS_ONLY = pages(
+    (403, 403, 200), (403, 403, 403), (404, 404, 200), (404, 404, 403), (404, 404, 200)
+)
+ADMIN_PAGES = {
+    "accounts.user": READ_IN_REGION | {"add": staff_codes(403, 403, 200)},
+    "accounts.accesslog": READ_IN_REGION,
+    "account.emailaddress": ADMINISTRATORS_ONLY,
+    "mfa.authenticator": ADMINISTRATORS_ONLY | {"delete": staff_codes(404, 404, 200)},
+    "notifications.sentemail": ADMINISTRATORS_ONLY,
+    "schools.region": REFERENCE,
+    "schools.municipality": REFERENCE,
+    "schools.schoolyear": REFERENCE | {"add": staff_codes(403, 403, 200)},
+    "schools.institution": READ_IN_REGION | {"add": staff_codes(403, 403, 200)},
+    "mentors.mentor": READ_IN_REGION,
+    "mentors.changerequest": READ_IN_REGION,
+    "mentors.registryimport": READ_IN_REGION,
+    "mentors.contract": READ_IN_REGION,
+    "iap.learner": READ_IN_REGION,
+    "iap.plan": READ_IN_REGION,
+    "iap.invitation": READ_IN_REGION,
+    "diary.diarymonth": READ_IN_REGION,
+}
+# The writes each admin level may make; every other write is refused.
+ADMIN_WRITES = {
+    "accounts.user": {"add": {"admin"}, "change": {"admin"}},
+    "mfa.authenticator": {"delete": {"admin"}},
+    "schools.region": {"change": {"admin"}},
+    "schools.municipality": {"change": {"admin"}},
+    "schools.schoolyear": {"add": {"admin"}, "change": {"admin"}},
+    "schools.institution": {"add": {"admin"}, "change": {"staff", "admin"}},
+    "mentors.mentor": {"change": {"staff", "admin"}},
+}
+
+
+@pytest.fixture
+def admin_rows(cast, objects):
+    """One row of each registered model, in the Rīga region where regions apply."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from skola_kopiena.accounts.models import AccessLog
+    from skola_kopiena.accounts.permissions import acting_for
+    from skola_kopiena.accounts.services import access_log_record
+    from skola_kopiena.notifications.models import SentEmail
+    from skola_kopiena.schools.models import SchoolYear
+
+    active = objects["active"]
+    access_log_record(acting=acting_for(cast.staff), action=AccessLog.Action.READ_DIARY, obj=active)
+    return {
+        "accounts.user": cast.mentor_user,
+        "accounts.accesslog": AccessLog.objects.get(plan_pk=active.pk),
+        "account.emailaddress": EmailAddress.objects.create(
+            user=cast.mentor_user, email=cast.mentor_user.email, verified=True, primary=True
+        ),
+        "mfa.authenticator": Authenticator.objects.get(user=cast.admin),
+        "notifications.sentemail": SentEmail.objects.create(
+            key="matrix", recipient=cast.approver.email, subject="Stundas gaida apstiprinājumu"
+        ),
+        "schools.region": cast.riga,
+        "schools.municipality": municipality("Rīga"),
+        "schools.schoolyear": SchoolYear.objects.get(name="2026/2027"),
+        "schools.institution": cast.school,
+        "mentors.mentor": cast.mentor,
+        "mentors.changerequest": objects["change_request"],
+        "mentors.registryimport": objects["import"],
+        "mentors.contract": active.contract,
+        "iap.learner": active.learner,
+        "iap.plan": active,
+        "iap.invitation": active.invitations.get(),
+        "diary.diarymonth": objects["month"],
+    }
+
+
+def _admin_url(label, page, obj=None):
+    app_label, model_name = label.split(".")
+    base = f"/admin/{app_label}/{model_name}/"
+    return {
+        "changelist": base,
+        "add": f"{base}add/",
+        "change": f"{base}{obj.pk}/change/",
+        "delete": f"{base}{obj.pk}/delete/",
+        "history": f"{base}{obj.pk}/history/",
+    }[page]
+
+
+def test_every_registered_admin_model_is_in_the_admin_matrix():
+    from django.contrib import admin
+
+    from skola_kopiena.admin_site import ScopedAdminMixin
+
+    for model, model_admin in admin.site._registry.items():
+        assert model._meta.label_lower in ADMIN_PAGES, f"{model._meta.label_lower} is not here"
+        assert isinstance(model_admin, ScopedAdminMixin), f"{model_admin} asks no permission"
+
+
+@pytest.mark.django_db
+def test_every_admin_page_answers_each_role_as_the_matrix_says(cast, objects, admin_rows):
+    failures = []
+    for role in ROLES:
+        client = _client(cast, role)
+        for label, expected_pages in ADMIN_PAGES.items():
+            for page, expected in expected_pages.items():
+                url = _admin_url(label, page, admin_rows[label])
+                status = client.get(url).status_code
+                if status != expected[role]:
+                    failures.append(f"{role:>14} GET {url}: {status}, expected {expected[role]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_admin_pages_of_malformed_or_unknown_ids_answer_404(cast, client_for):
+    client = client_for(cast.admin)
+    for url in (
+        "/admin/iap/plan/abc/history/",
+        "/admin/iap/plan/999999/history/",
+        "/admin/iap/plan/1.5/change/",
+        "/admin/iap/plan/999999/history/1/",
+        "/admin/accounts/accesslog/abc/history/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def _domain_rows():
+    """Every row the portal keeps, apart from the append-only access log (reads add to it)."""
+    from django.apps import apps
+
+    labels = {"accounts", "schools", "mentors", "iap", "diary", "notifications", "account", "mfa"}
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.app_label in labels and model._meta.model_name != "accesslog"
+    }
+
+
+@pytest.mark.django_db
+def test_no_role_writes_in_the_admin_what_it_may_not(cast, objects, admin_rows):
+    """Every add, change, delete and restore of a past version, POSTed by every role that may
+    not make it: refused (302 to the login page, 403 or 404), and no row changed."""
+    from simple_history.utils import get_history_manager_for_model
+
+    clients = {role: _client(cast, role) for role in ROLES}
+    before = _domain_rows()
+    failures = []
+    for label, row in admin_rows.items():
+        allowed = ADMIN_WRITES.get(label, {})
+        for role, client in clients.items():
+            posts = [
+                (_admin_url(label, page, row), {"post": "yes"})
+                for page in ("add", "change", "delete")
+                if role not in allowed.get(page, set())
+            ]
+            version = (
+                get_history_manager_for_model(row).first() if hasattr(row, "history") else None
+            )
+            if version is not None:
+                posts.append((f"{_admin_url(label, 'history', row)}{version.history_id}/", {}))
+            for url, data in posts:
+                status = client.post(url, data).status_code
+                if status not in (302, 403, 404) or (status == 302 and role in ADMIN_LEVELS):
+                    failures.append(f"{role:>14} POST {url}: {status}")
+    assert not failures, "\n".join(failures)
+    assert _domain_rows() == before
+
+
+ADMIN_LEVELS = {"staff", "other_staff", "admin"}
+
+
+# --- Every write of the portal, POSTed by every role that may not make it -----------------
+
+
+def portal_writes(cast, objects):
+    """Each URL that changes something, and the roles that may POST to it."""
+    plan = objects["plan"]
+    active = objects["active"]
+    entry = objects["entry"]
+    month = objects["month"]
+    learner = plan.learner
+    preparer = {"preparer"}
+    mentor = {"mentor"}
+    return [
+        ("/mentori/mans-ieraksts/izmainas/", mentor),
+        ("/mentori/mans-ieraksts/redzamiba/", mentor),
+        (f"/mentori/izmainu-pieprasijumi/{objects['change_request'].pk}/", {"staff", "admin"}),
+        ("/mentori/imports/", {"staff", "other_staff", "admin"}),
+        (f"/mentori/imports/{objects['import'].pk}/", {"staff", "admin"}),
+        (f"/dienasgramata/{active.pk}/2026-11/grafiks/", mentor),
+        (f"/dienasgramata/{active.pk}/2026-11/apstiprinat/", mentor),
+        (f"/dienasgramata/{active.pk}/jauns/", mentor),
+        (f"/dienasgramata/ieraksts/{entry.pk}/", mentor),
+        (f"/dienasgramata/ieraksts/{entry.pk}/dzest/", mentor),
+        (f"/stundas/{month.pk}/lemums/", {"approver"}),
+        (f"/stundas/{month.pk}/atvert/", {"staff", "admin"}),
+        ("/izglitojamie/jauns/", preparer),
+        (f"/izglitojamie/{learner.pk}/labot/", preparer),
+        (f"/izglitojamie/{learner.pk}/iap/jauns/", preparer),
+        (f"/iap/{plan.pk}/labot/", preparer),
+        (f"/iap/{plan.pk}/pasakumi/", preparer),
+        (f"/iap/{plan.pk}/pasakumi/{objects['measure'].pk}/dzest/", preparer),
+        (f"/iap/{plan.pk}/uzaicinat/?mentor={cast.second_mentor.pk}", preparer),
+        (f"/iap/{plan.pk}/uzaicinajumi/{objects['invitation'].pk}/atsaukt/", preparer),
+        (f"/iap/{plan.pk}/ligums/", preparer),
+        (f"/iap/{plan.pk}/dokumenti/", preparer),
+        (f"/iap/{plan.pk}/iesniegt/", preparer),
+        (f"/iap/{active.pk}/lemums/", {"approver"}),
+        (f"/iap/{active.pk}/stundas/", preparer),
+        (f"/iap/{active.pk}/partraukt/", preparer),
+        (f"/iap/{active.pk}/pagarinat/", preparer),
+        (f"/iap/{active.pk}/turpinat/", preparer),
+        (f"/uzaicinajumi/{objects['invitation'].pk}/", mentor),
+    ]
+
+
+# What a refused write would carry if it were let through.
+HOSTILE_FORM = {
+    "reason": "Mēģinājums",
+    "decision": "approve",
+    "monthly_hours": "20",
+    "first_name": "Ielauzies",
+    "date": "2026-11-26",
+    "start_time": "08:00",
+    "end_time": "10:00",
+    "place": "Parks",
+    "topic": "Tēma",
+    "result": "Labi",
+    "answer": "accept",
+    "hidden": "on",
+    "phone": "+371 2000 0001",
+}
+
+
+@pytest.mark.django_db
+def test_no_role_writes_in_the_portal_what_it_may_not(cast, objects):
+    clients = {role: _client(cast, role) for role in ROLES}
+    before = _domain_rows()
+    failures = []
+    for url, allowed in portal_writes(cast, objects):
+        for role, client in clients.items():
+            if role in allowed:
+                continue
+            status = client.post(url, HOSTILE_FORM).status_code
+            expected = {302} if role == "anonymous" else {403, 404}
+            if status not in expected:
+                failures.append(f"{role:>14} POST {url}: {status}, expected one of {expected}")
+    assert not failures, "\n".join(failures)
+    assert _domain_rows() == before
+
+
+def test_every_write_of_the_portal_is_in_the_write_matrix(cast, objects):
+    """A view that answers POST must join `portal_writes` above."""
+    from django.urls import resolve
+
+    written = {resolve(url.split("?")[0]).view_name for url, _ in portal_writes(cast, objects)}
+    reads_only = {"account_email", "choose_role"}  # a 404 for all; choosing one's own role
+    client = _client(cast, "preparer")
+    for url, _ in matrix(cast, objects):
+        view_name = resolve(url.split("?")[0]).view_name
+        if view_name in written | reads_only or view_name.startswith("admin:"):
+            continue
+        assert client.post(url).status_code == 405, f"{url} takes POST but is not in portal_writes"

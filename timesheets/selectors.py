@@ -1,13 +1,13 @@
 from collections import defaultdict
 
 from diary.models import DiaryEntry, DiaryMonth
-from diary.selectors import APPROVAL_FIELDS
+from diary.selectors import visible_entries
 from skola_kopiena.accounts import permissions
 
 
 def approval_queue(acting):
     """APR-1: confirmed months of the mentors the approver's institution employs, each with
-    its entries' date, time, hours and topic (never place, result or comment: DIA-6)."""
+    its entries as the approver sees them (DIA-6: the permission module's field table)."""
     if not permissions.can_use_approval_queue(acting):
         return []
     months = list(
@@ -15,16 +15,28 @@ def approval_queue(acting):
             status=DiaryMonth.Status.CONFIRMED,
             plan__contract__employer_id=acting.institution_id,
         )
-        .select_related("plan__learner__institution", "plan__mentor", "plan__contract__employer")
+        .select_related(
+            "plan__learner__institution__municipality",
+            "plan__semester__school_year",
+            "plan__mentor",
+            "plan__contract__employer",
+        )
         .order_by("month", "confirmed_at")
     )
     entries = defaultdict(list)
-    for row in (
-        DiaryEntry.objects.filter(plan__in=[m.plan_id for m in months])
-        .order_by("date", "start_time")
-        .values("plan_id", *APPROVAL_FIELDS)
-    ):
+    rows = visible_entries(
+        permissions.DIARY_APPROVAL,
+        DiaryEntry.objects.filter(plan__in=[m.plan_id for m in months]),
+    )
+    for row in rows:
         entries[(row["plan_id"], row["date"].replace(day=1))].append(row)
     for month in months:
         month.approval_entries = entries[(month.plan_id, month.month)]
     return months
+
+
+def timesheet_rows(access, plan, now):
+    """TS-1, TS-2: the meetings held so far as the timesheet shows them; the preparer's
+    timesheet is the blank form (DIA-6)."""
+    held = plan.diary_entries.filter(starts_at__lte=now)
+    return visible_entries(access, held)

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from diary.forms import MonthDecisionForm
 from diary.models import DiaryMonth
 from skola_kopiena.accounts import permissions
-from skola_kopiena.accounts.services import access_log_record
+from skola_kopiena.accounts.models import AccessLog
+from skola_kopiena.accounts.services import access_log_record, access_log_record_many
 
 from . import selectors, services
 
@@ -22,14 +23,15 @@ def approval_queue(request):
         raise PermissionDenied
     institution = request.acting.membership.institution
     deadline = institution.next_hours_approval_deadline(timezone.localdate())
+    months = selectors.approval_queue(request.acting)
+    # ACC-1: the approver reads these months' diaries.
+    access_log_record_many(
+        acting=request.acting, action=AccessLog.Action.APPROVAL_QUEUE, objs=months
+    )
     return render(
         request,
         "timesheets/queue.html",
-        {
-            "months": selectors.approval_queue(request.acting),
-            "deadline": deadline,
-            "form": MonthDecisionForm(),
-        },
+        {"months": months, "deadline": deadline, "form": MonthDecisionForm()},
     )
 
 
@@ -94,26 +96,29 @@ def month_reopen(request, pk):
 
 @require_GET
 def timesheet_pdf(request, plan_pk):
-    """TS-1, TS-2, TS-4, TS-5: the semester's timesheet, filled in from the diary."""
+    """TS-1, TS-2, TS-4, TS-5: the semester's timesheet, filled in from the diary as far as
+    the acting role may see it (DIA-6: the preparer's is the blank form)."""
     from weasyprint import HTML
 
-    plan = permissions.get_diary_plan_for(request.acting, plan_pk)
-    if not permissions.is_own_diary(request.acting, plan):
-        access_log_record(acting=request.acting, action="print_timesheet", obj=plan)  # ACC-1
+    acting = request.acting
+    plan = permissions.get_diary_plan_for(acting, plan_pk)
+    if permissions.reads_diary_content(acting, plan):
+        access_log_record(acting=acting, action=AccessLog.Action.PRINT_TIMESHEET, obj=plan)
     now = timezone.now()
-    entries = list(
-        plan.diary_entries.order_by("date", "start_time").values(
-            "date", "hours", "topic", "starts_at"
-        )
-    )
-    held = [e for e in entries if e["starts_at"] <= now]
-    planned = len(entries) - len(held)
+    access = permissions.diary_access(acting, plan)
+    held = selectors.timesheet_rows(access, plan, now)
+    filled = bool(permissions.diary_fields(access))
+    if filled:
+        blank_rows = max(plan.diary_entries.filter(starts_at__gt=now).count(), 4)
+    else:
+        blank_rows = BLANK_FORM_ROWS
     html = render_to_string(
         "pdf/timesheet.html",
         {
             "plan": plan,
             "held": held,
-            "blank_rows": range(max(planned, 4)),
+            "filled": filled,
+            "blank_rows": range(blank_rows),
             "total": sum(e["hours"] for e in held),
             "printed": now,
         },
@@ -123,3 +128,7 @@ def timesheet_pdf(request, plan_pk):
     response["Content-Disposition"] = f'attachment; filename="grafiks-{plan.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# The blank form's rows: a semester of weekly meetings (DIA-11).
+BLANK_FORM_ROWS = 20

@@ -1,11 +1,39 @@
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from skola_kopiena.admin_site import (
+    PortalHistoryAdmin,
+    PortalModelAdmin,
+    PortalTabularInline,
+    ScopedAdminMixin,
+)
 
 from . import permissions
-from .models import AccessLog, Role, RoleMembership, User
+from .models import AccessLog, RoleMembership, User
+
+# Roles, not groups or per-user permission rows, decide what a user may do.
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
+
+
+@admin.register(EmailAddress)
+class PortalEmailAddressAdmin(ScopedAdminMixin, EmailAddressAdmin):
+    pass
+
+
+@admin.register(Authenticator)
+class PortalAuthenticatorAdmin(ScopedAdminMixin, AuthenticatorAdmin):
+    """An administrator removes a lost second factor so that its owner can set up a new one."""
 
 
 class RoleMembershipForm(forms.ModelForm):
@@ -15,12 +43,12 @@ class RoleMembershipForm(forms.ModelForm):
 
     def clean_role(self):
         role = self.cleaned_data["role"]
-        if not permissions.can_grant_role(self.current_user, role):
-            raise forms.ValidationError(_("Only an administrator can give the administrator role."))
+        if not permissions.can_grant_role(self.acting, role):
+            raise forms.ValidationError(_("You cannot give a role wider than your own."))
         return role
 
 
-class RoleMembershipInline(admin.TabularInline):
+class RoleMembershipInline(PortalTabularInline):
     model = RoleMembership
     form = RoleMembershipForm
     extra = 0
@@ -28,12 +56,12 @@ class RoleMembershipInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.current_user = request.user
+        formset.form.acting = permissions.admin_acting(request)
         return formset
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(PortalHistoryAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__role"]
@@ -57,39 +85,53 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     inlines = [RoleMembershipInline]
 
     def has_change_permission(self, request, obj=None):
-        # An administrator's account is theirs and other administrators' to change.
-        if obj is not None and not permissions.may_edit_account(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not permissions.may_edit_account(request.user, obj):
-            return False
-        return super().has_delete_permission(request, obj)
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return permissions.may_edit_account(permissions.admin_acting(request), obj)
 
     def get_readonly_fields(self, request, obj=None):
-        # Project staff create accounts and give roles; only administrators make superusers.
+        # Only a superuser makes another: nobody gives a role wider than their own.
         fields = list(super().get_readonly_fields(request, obj))
-        if not permissions.can_grant_role(request.user, Role.ADMIN):
+        if not request.user.is_superuser:
             fields += ["is_staff", "is_superuser"]
         return fields
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Read-only: the access log is only ever appended to by the application."""
+class AccessLogAdmin(PortalModelAdmin):
+    """ACC-1: who read which diary, plan or file, when and in which role. Read-only: the
+    application only appends to it. Each column links to the log filtered by its value."""
 
-    list_display = ["at", "user", "role", "action", "object_type", "object_repr"]
-    list_filter = ["action", "object_type", "role"]
-    search_fields = ["user__email", "object_repr", "object_id"]
+    list_display = ["at", "reader", "role", "action", "what", "month_label", "mentor"]
+    list_filter = ["action", "role"]
+    search_fields = ["user__email", "user__last_name", "object_repr", "mentor_name"]
     list_select_related = ["user"]
     date_hierarchy = "at"
+    # The filters the columns link to; `lookup_allowed` admits them.
+    filter_parameters = ("plan_pk", "mentor_pk", "user__id__exact")
 
-    def has_add_permission(self, request):
-        return False
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in self.filter_parameters or super().lookup_allowed(lookup, value, request)
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    @staticmethod
+    def _filter_link(parameter, value, label):
+        if not value:
+            return label or "—"
+        return format_html('<a href="?{}">{}</a>', urlencode({parameter: value}), label)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("reader"), ordering="user__last_name")
+    def reader(self, entry):
+        return self._filter_link("user__id__exact", entry.user_id, entry.user)
+
+    @admin.display(description=_("what was read"))
+    def what(self, entry):
+        return self._filter_link("plan_pk", entry.plan_pk, entry.object_repr)
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_label(self, entry):
+        return entry.month.strftime("%m.%Y") if entry.month else "—"
+
+    @admin.display(description=_("mentor"))
+    def mentor(self, entry):
+        return self._filter_link("mentor_pk", entry.mentor_pk, entry.mentor_name)

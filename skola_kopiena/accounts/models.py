@@ -118,24 +118,50 @@ class RoleMembership(models.Model):
 class AccessLog(models.Model):
     """Reads of children's data and downloads of private files (ACC-1, ACC-2).
 
-    The application only ever appends to this table; it has no edit path.
+    The application only ever appends to this table; it has no edit path. The plan, mentor
+    and region read are kept as plain values (not foreign keys), so that the log outlives
+    and never blocks what it names, and this low app needs no later one.
     """
+
+    class Action(models.TextChoices):
+        READ_DIARY = "read_diary", _("read the diary")
+        APPROVAL_QUEUE = "approval_queue", _("read the diary to approve the hours")
+        PRINT_TIMESHEET = "print_timesheet", _("printed the timesheet")
+        DOWNLOAD = "download", _("downloaded a file")
+        ADMIN_VIEW = "admin_view", _("opened in the administration")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
-    action = models.CharField(_("action"), max_length=50)
+    action = models.CharField(_("action"), max_length=50, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    plan_pk = models.BigIntegerField(_("plan"), null=True, blank=True, db_index=True)
+    mentor_pk = models.BigIntegerField(_("mentor"), null=True, blank=True, db_index=True)
+    mentor_name = models.CharField(_("mentor"), max_length=255, blank=True)
+    month = models.DateField(_("month"), null=True, blank=True)
+    region = models.ForeignKey(
+        "schools.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["region", "-at"], name="accesslog_region_at"),
+        ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+        return (
+            f"{self.at:%d.%m.%Y %H:%M} {self.user} {self.get_action_display()} {self.object_repr}"
+        )

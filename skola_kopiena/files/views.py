@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from skola_kopiena.accounts import permissions
+from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record
 
 
@@ -22,7 +23,7 @@ def download(request, app_label, model_name, pk, field_name):
     stored = getattr(obj, field_name)
     if not stored:
         raise Http404
-    access_log_record(acting=request.acting, action="download", obj=obj)
+    access_log_record(acting=request.acting, action=AccessLog.Action.DOWNLOAD, obj=obj)
     original = getattr(obj, "original_name", "") or PurePosixPath(stored.name).name
     content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
     response = FileResponse(

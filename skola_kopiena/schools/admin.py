@@ -1,6 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from skola_kopiena.accounts import permissions
+from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline
 from skola_kopiena.collation import latvian
 
 from .models import (
@@ -14,13 +15,13 @@ from .models import (
 )
 
 
-class LatvianNameOrderAdmin(SimpleHistoryAdmin):
+class LatvianNameOrderAdmin(PortalHistoryAdmin):
     def get_ordering(self, request):
         return [latvian("name").asc()]
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(PortalHistoryAdmin):
     list_display = ["name", "code"]
     search_fields = ["name"]
 
@@ -33,9 +34,10 @@ class MunicipalityAdmin(LatvianNameOrderAdmin):
     list_select_related = ["region"]
 
 
-class InstitutionSemesterInline(admin.TabularInline):
+class InstitutionSemesterInline(PortalTabularInline):
     model = InstitutionSemester
     extra = 0
+    can_delete = True
 
 
 @admin.register(Institution)
@@ -47,18 +49,26 @@ class InstitutionAdmin(LatvianNameOrderAdmin):
     autocomplete_fields = ["municipality"]
     inlines = [InstitutionSemesterInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A regional coordinator keeps their institutions, but cannot move one to another
+        # region's municipality.
+        if permissions.admin_acting(request).is_national:
+            return self.readonly_fields
+        return [*self.readonly_fields, "municipality"]
 
-class SemesterInline(admin.TabularInline):
+
+class SemesterInline(PortalTabularInline):
     model = Semester
     extra = 0
 
 
-class SchoolBreakInline(admin.TabularInline):
+class SchoolBreakInline(PortalTabularInline):
     model = SchoolBreak
     extra = 0
+    can_delete = True
 
 
 @admin.register(SchoolYear)
-class SchoolYearAdmin(SimpleHistoryAdmin):
+class SchoolYearAdmin(PortalHistoryAdmin):
     list_display = ["name", "start_date", "end_date"]
     inlines = [SemesterInline, SchoolBreakInline]

@@ -1,8 +1,13 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core import mail
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.test import Client, override_settings
 
 from skola_kopiena.accounts.models import Role, User
+from tests.conftest import TODAY
 from tests.factories import PASSWORD, UserFactory, give_role, give_totp
 
 
@@ -27,15 +32,100 @@ def test_a_user_logs_in_by_email_and_password_and_lands_on_the_dashboard(cast):
     assert client.get("/").status_code == 200
 
 
-def test_a_wrong_password_is_refused_and_repeated_attempts_are_slowed_down(cast):
-    client = Client()
+def lock_out(client, email):
+    """Five wrong passwords in a row: the lockout threshold of one account at one address."""
     for _ in range(5):
-        response = login(client, cast.preparer.email, "nepareiza-parole")
+        response = login(client, email, "nepareiza-parole")
+        assert response.context["form"].has_error(NON_FIELD_ERRORS, "email_password_mismatch")
+
+
+def test_five_wrong_passwords_lock_the_account_at_that_address_for_15_minutes(cast):
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    with time_machine.travel(TODAY) as clock:
+        lock_out(client, cast.preparer.email)
+        clock.shift(datetime.timedelta(minutes=14))
+        # Even the right password is refused: guessing stops here, however the email is typed.
+        response = login(client, cast.preparer.email.upper())
         assert response.status_code == 200
-    # Now even the right password is held back for a while.
-    response = login(client, cast.preparer.email)
-    assert response.status_code in (200, 429)
-    assert "_auth_user_id" not in client.session
+        assert "_auth_user_id" not in client.session
+        form = response.context["form"]
+        assert form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts")
+        assert "15" in form.non_field_errors()[0]  # says when to try again
+        assert 'href="/accounts/password/reset/"' in response.content.decode()
+        clock.shift(datetime.timedelta(minutes=1))
+        response = login(client, cast.preparer.email)
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_one_persons_wrong_passwords_do_not_lock_out_a_colleague_behind_the_same_router(cast):
+    lock_out(Client(REMOTE_ADDR="10.1.1.1"), cast.preparer.email)
+    colleague = Client(REMOTE_ADDR="10.1.1.1")
+    response = login(colleague, cast.approver.email)
+    assert response.status_code == 302 and "_auth_user_id" in colleague.session
+
+
+def test_an_account_locked_at_one_address_still_logs_in_from_another(cast):
+    lock_out(Client(REMOTE_ADDR="10.1.1.1"), cast.preparer.email)
+    elsewhere = Client(REMOTE_ADDR="10.2.2.2")
+    response = login(elsewhere, cast.preparer.email)
+    assert response.status_code == 302 and "_auth_user_id" in elsewhere.session
+
+
+def test_a_hundred_failures_from_one_address_in_15_minutes_stop_all_logins_from_it(cast):
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    with time_machine.travel(TODAY) as clock:
+        for attempt in range(99):
+            if attempt % 25 == 0:
+                clock.shift(datetime.timedelta(minutes=1))  # stay under 30 logins a minute
+            login(client, f"minejums{attempt // 5}@example.lv", "nepareiza-parole")
+        colleague = Client(REMOTE_ADDR="10.1.1.1")
+        assert login(colleague, cast.approver.email).status_code == 302
+        login(client, "vel.viens@example.lv", "nepareiza-parole")
+        response = login(Client(REMOTE_ADDR="10.1.1.1"), cast.preparer.email)
+        assert response.context["form"].has_error(NON_FIELD_ERRORS, "too_many_login_attempts")
+        assert login(Client(REMOTE_ADDR="10.2.2.2"), cast.preparer.email).status_code == 302
+
+
+def test_a_locked_out_persons_retries_do_not_use_up_the_allowance_of_their_address(cast):
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    with time_machine.travel(TODAY) as clock:
+        lock_out(client, cast.preparer.email)
+        for attempt in range(100):
+            if attempt % 25 == 0:
+                clock.shift(datetime.timedelta(minutes=1))
+            login(client, cast.preparer.email, "nepareiza-parole")
+        colleague = Client(REMOTE_ADDR="10.1.1.1")
+        assert login(colleague, cast.approver.email).status_code == 302
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_the_trusted_proxy_each_client_address_is_counted_separately(cast):
+    def behind_proxy(client_address):
+        return Client(REMOTE_ADDR="172.18.0.1", HTTP_X_FORWARDED_FOR=client_address)
+
+    lock_out(behind_proxy("203.0.113.5"), cast.preparer.email)
+    elsewhere = behind_proxy("203.0.113.6")
+    response = login(elsewhere, cast.preparer.email)
+    assert response.status_code == 302 and "_auth_user_id" in elsewhere.session
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_is_ignored(cast):
+    lock_out(Client(REMOTE_ADDR="10.1.1.1"), cast.preparer.email)
+    forger = Client(REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="203.0.113.6")
+    response = login(forger, cast.preparer.email)
+    assert response.context["form"].has_error(NON_FIELD_ERRORS, "too_many_login_attempts")
+
+
+def test_too_many_requests_get_the_portals_page_with_a_link_to_the_password_reset(cast):
+    client = Client()
+    for _ in range(3):
+        client.post("/accounts/password/reset/", {"email": cast.preparer.email})
+    response = client.post("/accounts/password/reset/", {"email": cast.preparer.email})
+    assert response.status_code == 429
+    assert "429.html" in [template.name for template in response.templates]
+    page = response.content.decode()
+    assert 'lang="lv"' in page
+    assert 'href="/accounts/password/reset/"' in page
 
 
 def test_there_is_no_public_sign_up(db):

@@ -1,5 +1,5 @@
 from skola_kopiena.accounts.models import AccessLog, Role, RoleMembership, User
-from tests.factories import UserFactory, give_role
+from tests.factories import PASSWORD, UserFactory, give_role, give_totp
 
 
 def test_a_user_with_several_roles_picks_which_one_to_act_as(cast, client_for):
@@ -112,45 +112,80 @@ def _user_form(user, membership, role):
     }
 
 
-def test_project_staff_create_accounts_but_cannot_make_administrators(cast, client_for):
-    client = client_for(cast.staff)
-    response = client.post(
-        "/admin/accounts/user/add/",
-        {
-            "email": "jauna.skolotaja@example.lv",
-            "first_name": "Jana",
-            "last_name": "Skolotāja",
-            "password1": "Drosa-parole-2026",
-            "password2": "Drosa-parole-2026",
-            "memberships-TOTAL_FORMS": "1",
-            "memberships-INITIAL_FORMS": "0",
-            "memberships-0-role": "preparer",
-            "memberships-0-institution": cast.school.pk,
-            "memberships-0-is_active": "on",
-        },
-    )
+NEW_ACCOUNT = {
+    "email": "jauna.skolotaja@example.lv",
+    "first_name": "Jana",
+    "last_name": "Skolotāja",
+    "password1": "Drosa-parole-2026",
+    "password2": "Drosa-parole-2026",
+    "memberships-TOTAL_FORMS": "1",
+    "memberships-INITIAL_FORMS": "0",
+    "memberships-0-role": "preparer",
+    "memberships-0-is_active": "on",
+}
+
+
+def test_only_administrators_create_accounts_and_give_roles(cast, client_for):
+    form = NEW_ACCOUNT | {"memberships-0-institution": cast.school.pk}
+    refused = client_for(cast.staff).post("/admin/accounts/user/add/", form)
+    assert refused.status_code == 403
+    assert not User.objects.filter(email="jauna.skolotaja@example.lv").exists()
+
+    response = client_for(cast.admin).post("/admin/accounts/user/add/", form)
     assert response.status_code == 302
     created = User.objects.get(email="jauna.skolotaja@example.lv")
     assert created.memberships.get().institution == cast.school
 
+
+def test_project_staff_change_no_account_and_give_no_role(cast, client_for):
+    client = client_for(cast.staff)
     mentor_membership = cast.mentor_user.memberships.get()
     refused = client.post(
         f"/admin/accounts/user/{cast.mentor_user.pk}/change/",
-        _user_form(cast.mentor_user, mentor_membership, "admin"),
+        _user_form(cast.mentor_user, mentor_membership, "staff"),
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 403
+    password = client.post(
+        f"/admin/accounts/user/{cast.mentor_user.pk}/password/",
+        {"password1": "Cita-parole-2026", "password2": "Cita-parole-2026"},
+    )
+    assert password.status_code == 403
+    cast.mentor_user.refresh_from_db()
     mentor_membership.refresh_from_db()
     assert mentor_membership.role == Role.MENTOR
+    assert cast.mentor_user.check_password(PASSWORD)
+    # Their own account is no way up either.
+    own = cast.staff.memberships.get()
+    refused = client.post(
+        f"/admin/accounts/user/{cast.staff.pk}/change/",
+        _user_form(cast.staff, own, "admin") | {"memberships-0-region": ""},
+    )
+    assert refused.status_code == 403
+    own.refresh_from_db()
+    assert own.role == Role.STAFF and own.region == cast.riga
 
 
-def test_project_staff_cannot_change_an_administrators_account(cast, client_for):
+def test_an_administrators_account_is_outside_a_regional_coordinators_reach(cast, client_for):
     membership = cast.admin.memberships.get()
     response = client_for(cast.staff).post(
         f"/admin/accounts/user/{cast.admin.pk}/change/", _user_form(cast.admin, membership, "admin")
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     cast.admin.refresh_from_db()
     assert cast.admin.last_name != "Jaunā"
+
+
+def test_an_administrator_without_superuser_rights_makes_no_superuser(cast, client_for):
+    membership = cast.mentor_user.memberships.get()
+    response = client_for(cast.admin).post(
+        f"/admin/accounts/user/{cast.mentor_user.pk}/change/",
+        _user_form(cast.mentor_user, membership, "mentor")
+        | {"is_superuser": "on", "is_staff": "on"},
+    )
+    assert response.status_code == 302
+    cast.mentor_user.refresh_from_db()
+    assert not cast.mentor_user.is_superuser and not cast.mentor_user.is_staff
+    assert cast.mentor_user.last_name == "Jaunā"
 
 
 def test_refusals_are_explained_in_latvian_with_a_way_back(cast, client_for):
@@ -169,3 +204,14 @@ def test_national_staff_are_labelled_in_latvian(db):
     user = UserFactory()
     membership = give_role(user, Role.STAFF)
     assert str(membership) == "projekta darbinieks (visa valsts)"
+
+
+def test_a_superuser_without_a_role_row_acts_as_administrator_behind_a_second_factor(
+    db, client_for
+):
+    superuser = UserFactory(email="saknes@example.lv", is_superuser=True)
+    client = client_for(superuser)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+    give_totp(superuser)
+    assert client.get("/admin/accounts/user/add/").status_code == 200

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from diary.models import DiaryEntry, DiaryMonth
 from diary.services import hours_in_month, meeting_span
@@ -244,7 +245,12 @@ def test_a_mentor_runs_a_month_on_a_phone_and_the_approver_approves_it(demo, log
     main = preparer.locator("main")
     for secret in (PLACE, TOPIC, RESULT, COMMENT):
         expect(main).not_to_contain_text(secret)
-    expect(preparer.locator(f"main a[href='/dienasgramata/{pk}/grafiks.pdf']")).to_have_count(0)
+    # Their timesheet is the blank form with the plan's header (DIA-6).
+    with preparer.expect_download() as blank:
+        preparer.locator(f"main a[href='/dienasgramata/{pk}/grafiks.pdf']").click()
+    with open(blank.value.path(), "rb") as printed:
+        text = " ".join(p.extract_text() for p in PdfReader(printed).pages)
+    assert TOPIC not in " ".join(text.split())
 
     # --- The final state.
     record.refresh_from_db()

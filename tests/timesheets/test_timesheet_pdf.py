@@ -43,9 +43,14 @@ def test_a_lost_timesheet_is_printed_again_with_the_same_rows(cast, client_for, 
     assert strip(first) == strip(again)
 
 
-def test_the_preparer_keeps_the_timesheets_of_the_semester(cast, client_for, active_plan, meet):
-    # TS-5
+def test_the_preparer_prints_the_blank_form_with_the_plans_header(
+    cast, client_for, active_plan, meet
+):
+    # TS-5: the preparer keeps the signed sheets; DIA-6: the portal gives them no diary
+    # content, so their timesheet is the blank form with the plan's header.
     meet(active_plan, D(2026, 11, 25), T(7, 0), T(9, 0), topic="Pastaiga", result="Labi")
     response = client_for(cast.preparer).get(f"/dienasgramata/{active_plan.pk}/grafiks.pdf")
     assert response.status_code == 200
-    assert "Pastaiga" in _text(response)
+    text = _text(response)
+    assert active_plan.learner.full_name in text and str(cast.mentor) in text
+    assert "Pastaiga" not in text
