@@ -12,10 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=skola_kopiena.settings.production \
     PRIVATE_MEDIA_ROOT=/data/private
 
-# WeasyPrint (PDF) runtime libraries and a font; gettext for compilemessages.
+# WeasyPrint (PDF) runtime libraries and a font; gettext for compilemessages; the
+# PostgreSQL client (15, as the server in docker-compose.yml) for `manage.py backup`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # The same uv as in development (`uv --version`), so uv.lock is read the same way.
@@ -38,15 +40,16 @@ RUN SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-0123456789 \
 
 # Run as an unprivileged user. The code stays root-owned (read-only to the app); writable
 # are only the user's home (gunicorn >= 25 puts its control socket in ~/.gunicorn) and the
-# private media directory, created and chowned before VOLUME so that a new named volume
-# mounted there starts with this owner.
+# private media and backup directories, created and chowned before VOLUME so that a new
+# named volume mounted there starts with this owner.
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app \
         --shell /usr/sbin/nologin app \
-    && mkdir -p /data/private \
-    && chown app:app /data/private \
-    && chmod 750 /data/private
-VOLUME ["/data/private"]
+    && mkdir -p /data/private /backups \
+    && chown app:app /data/private /backups \
+    && chmod 750 /data/private \
+    && chmod 700 /backups
+VOLUME ["/data/private", "/backups"]
 
 USER app
 

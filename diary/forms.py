@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from iap.forms import DateInput
+from skola_kopiena.parsing import MentoringDateField
 
 from .models import DiaryEntry
 
@@ -17,6 +18,9 @@ class EntryForm(forms.ModelForm):
     class Meta:
         model = DiaryEntry
         fields = ["date", "start_time", "end_time", "place", "topic", "result", "comment"]
+        # CAL-1 at the field: a date such as 31.12.9999 never reaches the service, where a
+        # meeting ending at 00:00 ends on the next day.
+        field_classes = {"date": MentoringDateField}
         widgets = {
             "date": DateInput(),
             "start_time": TimeInput(attrs={"step": 300}),

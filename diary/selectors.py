@@ -1,10 +1,13 @@
+import datetime
 from collections import defaultdict
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from skola_kopiena.accounts import permissions
 
 from .models import DiaryEntry, DiaryMonth, month_start, next_month_start
+from .services import month_limit
 
 
 def month_bounds(first_day):
@@ -30,11 +33,23 @@ def month_entries(access, plan, first_day):
     )
 
 
-def months_waiting_for_approval(plans):
-    """APR-4: confirmed months among `plans`, for project staff to follow."""
+def overdue(today):
+    """APR-2 in the database: months whose approval deadline has passed by `today`. A month
+    is due on its employer's day (1–28) of the following month, so last month's are overdue
+    after that day, and every earlier month is."""
+    this_month = month_start(today)
+    last_month = month_start(this_month - datetime.timedelta(days=1))
+    return Q(month__lt=last_month) | Q(
+        month=last_month, plan__contract__employer__hours_approval_day__lt=today.day
+    )
+
+
+def months_waiting_for_approval(plans, today):
+    """APR-2, APR-4: confirmed months among `plans`, and how many are overdue, for project
+    staff to follow (one query)."""
     return DiaryMonth.objects.filter(
         plan__in=plans.order_by().values("pk"), status=DiaryMonth.Status.CONFIRMED
-    ).count()
+    ).aggregate(waiting=Count("pk"), overdue=Count("pk", filter=overdue(today)))
 
 
 def plan_months(plan):
@@ -97,7 +112,7 @@ def mentor_overview(plans, today, now):
             {
                 "plan": plan,
                 "used": used,
-                "left": max(20 - used, 0),
+                "planned": month_limit(plan),  # CAP-2: the plan's monthly hours
                 "waiting_for_result": sum(1 for e in held if not e["result"].strip()),
                 "month": stored.get(first_day),
                 "unconfirmed_months": [

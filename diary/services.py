@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from iap.models import MAX_MONTHLY_HOURS, Plan
 from iap.services import plan_allows_mentoring
-from skola_kopiena.services import field_error, service
+from skola_kopiena.services import field_error, refused_by_constraint, service
 
 from . import tasks
 from .models import DiaryEntry, DiaryMonth, academic_hours, month_start, next_month_start
@@ -72,71 +72,141 @@ def _require_open_month(plan, day):
     return month
 
 
-def _check_entry(*, actor, plan, entry, date, start_time, end_time, place, topic, result):
-    """Every rule an entry must meet, each reported at its field."""
-    if plan.mentor is None or plan.mentor.user_id != actor.pk:
-        raise ValidationError(_("Only the plan's mentor keeps its diary."), code="DIA-1")
-    problems = {}
-    answer = plan_allows_mentoring(plan, date)  # CAL-3, CAL-4, IAP-5, IAP-7
-    if not answer:
-        problems["date"] = [answer.reason]
-    starts_at, ends_at, hours, minutes = meeting_span(date, start_time, end_time)
-    if minutes <= 0:
-        problems["end_time"] = [_("The end must be after the start.")]
-    elif hours < 1:
-        # DIA-4: whole academic hours only; under 40 minutes is not an hour.
-        problems["end_time"] = [
-            _("%(minutes)s minutes is less than one academic hour (40 minutes).")
-            % {"minutes": minutes}
-        ]
-    if REMOTE_PLACE.search(place):
-        problems["place"] = [
+def month_limit(plan):
+    """CAP-2: the most hours a month this plan's diary holds."""
+    return min(plan.monthly_hours, MAX_MONTHLY_HOURS)
+
+
+def plan_hours_in_month(plan, day, exclude=None):
+    first = month_start(day)
+    entries = plan.diary_entries.filter(date__gte=first, date__lt=next_month_start(first))
+    if exclude is not None:
+        entries = entries.exclude(pk=exclude.pk)
+    return sum(entries.values_list("hours", flat=True))
+
+
+def _require_hours_left(plan, entry, date, hours):
+    month = date_format(date, "F")
+    used = plan_hours_in_month(plan, date, exclude=entry)
+    if used + hours > month_limit(plan):
+        raise field_error(
+            "end_time",
             _(
-                "Mentoring is in person only: name the physical place of the "
-                "meeting, for example a park, a library or a café."
+                "This meeting is %(hours)s hours, but the plan has %(planned)s mentoring hours "
+                "a month and only %(left)s of them are left in %(month)s. To meet for longer, "
+                "the plan's preparer first changes the plan's monthly hours, with a "
+                "justification."
             )
-        ]
-    if not place.strip():
-        problems["place"] = [_("Name the place of the meeting.")]
-    if not topic.strip():
-        problems["topic"] = [_("Write the topic or the intended results.")]
-    if result.strip() and starts_at > timezone.now():
-        problems["result"] = [_("The result is filled in after the meeting has started.")]
-    if problems:
-        raise ValidationError(problems)
-    # CAP-2: at most 20 hours a month per learner, planned and held together.
-    used = hours_in_month(plan.learner, date, exclude=entry)
-    if used + hours > MAX_MONTHLY_HOURS:
+            % {
+                "hours": hours,
+                "planned": month_limit(plan),
+                "left": max(month_limit(plan) - used, 0),
+                "month": month,
+            },
+            "CAP-2",
+        )
+    learner_used = hours_in_month(plan.learner, date, exclude=entry)
+    if learner_used + hours > MAX_MONTHLY_HOURS:
         raise field_error(
             "end_time",
             _(
                 "This meeting is %(hours)s hours, but only %(left)s of the 20 hours "
                 "of %(month)s are left for this learner."
             )
-            % {"hours": hours, "left": MAX_MONTHLY_HOURS - used, "month": date_format(date, "F")},
+            % {"hours": hours, "left": MAX_MONTHLY_HOURS - learner_used, "month": month},
             "CAP-2",
         )
-    # CAP-3: one learner at a time, across all of the mentor's learners.
+
+
+def _overlapping(plan, entry, starts_at, ends_at):
     overlapping = DiaryEntry.objects.filter(
         mentor=plan.mentor, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
     if entry is not None:
         overlapping = overlapping.exclude(pk=entry.pk)
-    clash = overlapping.first()
-    if clash is not None:
-        raise field_error(
-            "start_time",
-            _(
-                "You already have a meeting on %(date)s at %(start)s–%(end)s: "
-                "meetings cannot overlap."
-            )
-            % {
-                "date": date_format(clash.date),
-                "start": clash.start_time.strftime("%H:%M"),
-                "end": clash.end_time.strftime("%H:%M"),
-            },
-            "CAP-3",
+    return overlapping.first()
+
+
+def _overlap_refusal(clash):
+    return field_error(
+        "start_time",
+        _("You already have a meeting on %(date)s at %(start)s–%(end)s: meetings cannot overlap.")
+        % {
+            "date": date_format(clash.date),
+            "start": clash.start_time.strftime("%H:%M"),
+            "end": clash.end_time.strftime("%H:%M"),
+        },
+        "CAP-3",
+    )
+
+
+# CAP-3 in the database (PostgreSQL): diary/migrations/0002_no_overlapping_meetings.py.
+OVERLAP_CONSTRAINT = "diary_entry_no_overlap"
+
+
+def _save_entry(entry):
+    """Save, turning a meeting that raced past the overlap check into the same refusal."""
+    entry.full_clean()
+
+    def refusal():
+        clash = _overlapping(
+            entry.plan, entry if entry.pk else None, entry.starts_at, entry.ends_at
         )
+        return _overlap_refusal(clash)
+
+    with refused_by_constraint(OVERLAP_CONSTRAINT, refusal):
+        entry.save()
+
+
+def _check_entry(*, actor, plan, entry, date, start_time, end_time, place, topic, result):
+    """Every rule an entry must meet, each reported at its field."""
+    if plan.mentor is None or plan.mentor.user_id != actor.pk:
+        raise ValidationError(_("Only the plan's mentor keeps its diary."), code="DIA-1")
+    problems = {}
+
+    def refuse(field, message, code):
+        problems[field] = [ValidationError(message, code=code)]
+
+    answer = plan_allows_mentoring(plan, date)  # CAL-3, CAL-4, IAP-5, IAP-7
+    if not answer:
+        refuse("date", answer.reason, answer.code)
+    starts_at, ends_at, hours, minutes = meeting_span(date, start_time, end_time)
+    if minutes <= 0:
+        # Data integrity guarding DIA-4: the hours are computed from the time span.
+        refuse("end_time", _("The end must be after the start."), "DIA-4")
+    elif hours < 1:
+        # DIA-4: whole academic hours only; under 40 minutes is not an hour.
+        refuse(
+            "end_time",
+            _("%(minutes)s minutes is less than one academic hour (40 minutes).")
+            % {"minutes": minutes},
+            "DIA-4",
+        )
+    if REMOTE_PLACE.search(place):
+        refuse(
+            "place",
+            _(
+                "Mentoring is in person only: name the physical place of the "
+                "meeting, for example a park, a library or a café."
+            ),
+            "DIA-9",
+        )
+    if not place.strip():
+        refuse("place", _("Name the place of the meeting."), "DIA-2")
+    if not topic.strip():
+        refuse("topic", _("Write the topic or the intended results."), "DIA-2")
+    if result.strip() and starts_at > timezone.now():
+        # DIA-2: the result is filled in after the meeting.
+        refuse("result", _("The result is filled in after the meeting has started."), "DIA-2")
+    if problems:
+        raise ValidationError(problems)
+    # CAP-2: at most 20 hours a month per learner, and never more than the plan's monthly
+    # hours (IAP-6: the preparer changes those with a justification); planned and held alike.
+    _require_hours_left(plan, entry, date, hours)
+    # CAP-3: one learner at a time, across all of the mentor's learners.
+    clash = _overlapping(plan, entry, starts_at, ends_at)
+    if clash is not None:
+        raise _overlap_refusal(clash)
     return starts_at, ends_at, hours
 
 
@@ -170,8 +240,7 @@ def entry_create(*, actor, plan, date, start_time, end_time, place, topic, resul
         result=result.strip(),
         comment=comment.strip(),
     )
-    entry.full_clean()
-    entry.save()
+    _save_entry(entry)
     return entry
 
 
@@ -200,8 +269,7 @@ def entry_update(*, actor, entry, date, start_time, end_time, place, topic, resu
     entry.starts_at, entry.ends_at, entry.hours = starts_at, ends_at, hours
     entry.place, entry.topic = place.strip(), topic.strip()
     entry.result, entry.comment = result.strip(), comment.strip()
-    entry.full_clean()
-    entry.save()
+    _save_entry(entry)
     return entry
 
 
@@ -219,31 +287,40 @@ def entry_delete(*, actor, entry):
     entry.delete()
 
 
+def month_confirmable_from(month_first_day):
+    """DIA-7 (**Choice**): a month is confirmed at its end, from its last day on."""
+    return next_month_start(month_first_day) - datetime.timedelta(days=1)
+
+
 def month_problems(plan, month_first_day):
-    """DIA-7: why the month cannot be confirmed yet (empty: it can)."""
+    """DIA-7: why the month cannot be confirmed yet, each with its rule ID (empty: it can)."""
     now = timezone.now()
     following = next_month_start(month_first_day)
     entries = plan.diary_entries.filter(date__gte=month_first_day, date__lt=following)
     problems = []
-    if month_first_day > timezone.localdate():
-        problems.append(_("The month has not started yet."))
+    last_day = month_confirmable_from(month_first_day)
+    if timezone.localdate() < last_day:
+        problems.append(
+            ValidationError(
+                _("The month is confirmed at its end, from %(date)s on.")
+                % {"date": date_format(last_day)},
+                code="DIA-7",
+            )
+        )
     for entry in entries:
         if entry.starts_at <= now and not entry.has_result:
-            problems.append(
-                _(
-                    "The meeting of %(date)s at %(start)s has no result: fill it in, or delete "
-                    "the meeting if it did not take place."
-                )
-                % {"date": date_format(entry.date), "start": entry.start_time.strftime("%H:%M")}
-            )
+            message = _(
+                "The meeting of %(date)s at %(start)s has no result: fill it in, or delete "
+                "the meeting if it did not take place."
+            ) % {"date": date_format(entry.date), "start": entry.start_time.strftime("%H:%M")}
         elif entry.starts_at > now:
-            problems.append(
-                _(
-                    "The meeting of %(date)s is still ahead: confirm the month after it, or move "
-                    "it to another month."
-                )
-                % {"date": date_format(entry.date)}
-            )
+            message = _(
+                "The meeting of %(date)s is still ahead: confirm the month after it, or move "
+                "it to another month."
+            ) % {"date": date_format(entry.date)}
+        else:
+            continue
+        problems.append(ValidationError(message, code="DIA-7"))
     return problems
 
 
@@ -274,9 +351,11 @@ def month_confirm(*, actor, plan, month):
     )
     if hours and not diary_month.timesheet_scan:
         # TS-3: no signatures, no pay.
-        problems.append(_("Upload the scan of the signed timesheet first."))
+        problems.append(
+            ValidationError(_("Upload the scan of the signed timesheet first."), code="TS-3")
+        )
     if problems:
-        raise ValidationError(problems, code="DIA-7")
+        raise ValidationError(problems)
     diary_month.hours = hours
     diary_month.status = DiaryMonth.Status.CONFIRMED
     diary_month.confirmed_at = timezone.now()

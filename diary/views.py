@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iap.forms import UploadForm
-from iap.models import MAX_MONTHLY_HOURS
+from skola_kopiena import parsing
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record
@@ -21,10 +21,8 @@ from .models import DiaryEntry, DiaryMonth
 
 
 def _first_day(year, month):
-    try:
-        return datetime.date(year, month, 1)
-    except ValueError as error:
-        raise Http404 from error
+    # The URL's <year> and <month> converters admit only the project's years and 1..12.
+    return datetime.date(year, month, 1)
 
 
 def _month_url(plan, day):
@@ -52,7 +50,7 @@ def diary_month(request, plan_pk, year, month):
             acting=acting, action=AccessLog.Action.READ_DIARY, obj=plan, month=first_day
         )
     entries = selectors.month_entries(access, plan, first_day)
-    used = services.hours_in_month(plan.learner, first_day)
+    used = services.plan_hours_in_month(plan, first_day)
     context = {
         "plan": plan,
         "first_day": first_day,
@@ -63,7 +61,9 @@ def diary_month(request, plan_pk, year, month):
         "own": own,
         "months": selectors.plan_months(plan),
         "used": used,
-        "left": max(MAX_MONTHLY_HOURS - used, 0),
+        "planned": services.month_limit(plan),
+        # DIA-7: confirming is offered from the month's last day on.
+        "confirm_offered": timezone.localdate() >= services.month_confirmable_from(first_day),
         "problems": services.month_problems(plan, first_day) if own else [],
         "scan_form": UploadForm(label=_("Scan of the signed timesheet")),
         "decision_form": MonthDecisionForm(),
@@ -93,7 +93,8 @@ def _entry_fields(data):
 def entry_new(request, plan_pk):
     """DIA-2, DIA-3: plan a meeting."""
     plan = _own_plan(request, plan_pk)
-    initial = {"date": request.GET.get("datums") or timezone.localdate()}
+    day = parsing.mentoring_date_param(request.GET, "datums")
+    initial = {"date": day or timezone.localdate()}
     form = EntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

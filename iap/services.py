@@ -19,7 +19,7 @@ from skola_kopiena.schools.calendar import (
     semester_dates,
 )
 from skola_kopiena.schools.models import Institution
-from skola_kopiena.services import field_error, service
+from skola_kopiena.services import field_error, refused_by_constraint, service
 
 from . import tasks
 from .models import MIN_AGE, Invitation, Learner, Plan, PlanRisk, SupportMeasure
@@ -48,8 +48,9 @@ def _learner_fields(learner, *, first_name, last_name, birth_date, education, gr
             "ELIG-2",
         )
     if birth_date > timezone.localdate():
-        raise ValidationError({"birth_date": _("The birth date is in the future.")})
+        raise field_error("birth_date", _("The birth date is in the future."), "ELIG-1")
     # Compared in Python as well: SQLite's lower() leaves Latvian capitals (Ā, Č...) alone.
+    # Data integrity guarding IAP-1: a child registered twice could get two plans a semester.
     same_birthday = Learner.objects.filter(
         institution=learner.institution, birth_date=birth_date
     ).exclude(pk=learner.pk)
@@ -65,7 +66,7 @@ def _learner_fields(learner, *, first_name, last_name, birth_date, education, gr
                 "date": date_format(birth_date),
                 "school": learner.institution,
             },
-            code="ELIG-2",
+            code="IAP-1",
         )
     learner.full_clean()
     learner.save()
@@ -91,45 +92,55 @@ def learner_update(*, actor, learner, **fields):
 def eligibility_problems(*, learner, start_date, module, category, risks):
     """Every reason the learner cannot get this plan, keyed by the form field it concerns."""
     problems = {}
+
+    def refuse(field, message, code):
+        problems.setdefault(field, []).append(ValidationError(message, code=code))
+
     age = learner.age_on(start_date)
     if age < MIN_AGE:
         # ELIG-1
-        problems.setdefault("start_date", []).append(
+        refuse(
+            "start_date",
             _(
                 "%(name)s is %(age)s on %(date)s. Mentoring is for learners aged 13 or more, "
                 "so this learner cannot get a mentor yet."
             )
-            % {"name": learner.full_name, "age": age, "date": date_format(start_date)}
+            % {"name": learner.full_name, "age": age, "date": date_format(start_date)},
+            "ELIG-1",
         )
     if module == Plan.Module.EARLY_LEAVING:
         # ELIG-3: exactly one category, checked against the learner.
         if not category:
-            problems.setdefault("category", []).append(_("Choose one category of module I."))
+            refuse("category", _("Choose one category of module I."), "ELIG-3")
         elif category == Plan.Category.A and learner.grade != 9:
-            problems.setdefault("category", []).append(
+            refuse(
+                "category",
                 _("Category (a) is for learners repeating grade 9; %(name)s is in %(year)s.")
-                % {"name": learner.full_name, "year": learner.year_label}
+                % {"name": learner.full_name, "year": learner.year_label},
+                "ELIG-3",
             )
         elif (
             category == Plan.Category.B and learner.institution.kind != Institution.Kind.VOCATIONAL
         ):
-            problems.setdefault("category", []).append(
-                _("Category (b) is for learners of a vocational institution.")
+            refuse(
+                "category", _("Category (b) is for learners of a vocational institution."), "ELIG-3"
             )
         elif category == Plan.Category.C and not (learner.grade and 7 <= learner.grade <= 9):
-            problems.setdefault("category", []).append(
+            refuse(
+                "category",
                 _("Category (c) is for learners in grades 7–9; %(name)s is in %(year)s.")
-                % {"name": learner.full_name, "year": learner.year_label}
+                % {"name": learner.full_name, "year": learner.year_label},
+                "ELIG-3",
             )
     elif module == Plan.Module.SOCIAL_EXCLUSION:
         # ELIG-4: one or more risks; "other" is described.
         if not risks:
-            problems.setdefault("risks", []).append(_("Choose at least one risk of module II."))
+            refuse("risks", _("Choose at least one risk of module II."), "ELIG-4")
         for risk, description in risks:
             if risk == PlanRisk.Risk.OTHER and not description.strip():
-                problems.setdefault("other_risk", []).append(_("Describe the other risk."))
+                refuse("other_risk", _("Describe the other risk."), "ELIG-4")
     else:
-        problems.setdefault("module", []).append(_("Choose module I or module II."))
+        refuse("module", _("Choose module I or module II."), "ELIG-3")
     return problems
 
 
@@ -148,12 +159,18 @@ def _plan_content(plan, *, module, category, risks, start_date, **fields):
     )
     if not semester_start <= start_date <= semester_end:
         problems.setdefault("start_date", []).append(
-            _("The start date must be within the semester (%(start)s – %(end)s).")
-            % {"start": date_format(semester_start), "end": date_format(semester_end)}
+            ValidationError(
+                _("The start date must be within the semester (%(start)s – %(end)s).")
+                % {"start": date_format(semester_start), "end": date_format(semester_end)},
+                code="CAL-2",
+            )
         )
     elif start_date < MENTORING_FIRST_DAY:
         problems.setdefault("start_date", []).append(
-            _("Mentoring starts on %(date)s.") % {"date": date_format(MENTORING_FIRST_DAY)}
+            ValidationError(
+                _("Mentoring starts on %(date)s.") % {"date": date_format(MENTORING_FIRST_DAY)},
+                code="CAL-1",
+            )
         )
     if problems:
         raise ValidationError(problems)
@@ -176,16 +193,24 @@ def _plan_content(plan, *, module, category, risks, start_date, **fields):
     return plan
 
 
+def _has_plan(learner, semester):
+    return Plan.objects.filter(learner=learner, semester=semester).exists()
+
+
+def _second_plan_refusal(learner, semester):
+    return field_error(
+        "semester",
+        _("%(name)s already has a plan for %(semester)s.")
+        % {"name": learner.full_name, "semester": semester},
+        "IAP-1",
+    )
+
+
 @service
 def plan_create(*, actor, learner, semester, module, category="", risks=(), start_date, **fields):
     """IAP-1, IAP-2: the preparer opens the learner's plan for a semester."""
-    if Plan.objects.filter(learner=learner, semester=semester).exists():
-        raise field_error(
-            "semester",
-            _("%(name)s already has a plan for %(semester)s.")
-            % {"name": learner.full_name, "semester": semester},
-            "IAP-1",
-        )
+    if _has_plan(learner, semester):
+        raise _second_plan_refusal(learner, semester)
     plan = Plan(
         learner=learner,
         semester=semester,
@@ -193,9 +218,18 @@ def plan_create(*, actor, learner, semester, module, category="", risks=(), star
         start_date=start_date,
         end_date=start_date,
     )
-    return _plan_content(
-        plan, module=module, category=category, risks=list(risks), start_date=start_date, **fields
-    )
+    # IAP-1 in the database: the same plan created twice at once gets the same refusal.
+    with refused_by_constraint(
+        "plan_one_per_learner_per_semester", lambda: _second_plan_refusal(learner, semester)
+    ):
+        return _plan_content(
+            plan,
+            module=module,
+            category=category,
+            risks=list(risks),
+            start_date=start_date,
+            **fields,
+        )
 
 
 def _lock(plan):
@@ -359,35 +393,48 @@ def invitation_decline(*, actor, invitation, reason=""):
 
 
 def contract_problems(plan, contract):
-    """CON-1..4: why this contract cannot cover the plan's mentoring (empty: it can)."""
+    """CON-1..4: why this contract cannot cover the plan's mentoring, each refusal with its
+    rule ID (empty: it can)."""
     problems = []
     if contract.mentor_id != plan.mentor_id:
-        problems.append(_("The contract is with another mentor."))
+        problems.append(ValidationError(_("The contract is with another mentor."), code="CON-1"))
     if not contract.covers(plan.semester):
         problems.append(
-            _("The contract does not run in %(semester)s.") % {"semester": plan.semester}
+            ValidationError(
+                _("The contract does not run in %(semester)s.") % {"semester": plan.semester},
+                code="CON-3",
+            )
         )
     if not allowed_employers(plan.learner.institution).filter(pk=contract.employer_id).exists():
         if plan.learner.institution.kind == Institution.Kind.VOCATIONAL:
-            problems.append(
-                _(
-                    "A learner of a vocational institution can only be supported under "
-                    "a contract with that institution."
-                )
+            message = _(
+                "A learner of a vocational institution can only be supported under "
+                "a contract with that institution."
             )
         else:
-            problems.append(
-                _(
-                    "The employer must be the learner's institution or a youth centre "
-                    "of its municipality."
-                )
+            message = _(
+                "The employer must be the learner's institution or a youth centre "
+                "of its municipality."
             )
-    others = contract.plans.exclude(pk=plan.pk).count()
+        problems.append(ValidationError(message, code="CON-2"))
+    # CON-4: six learners of the employer in each semester; a year contract's learner who
+    # continues into the second semester is the same learner, not a seventh.
+    others = (
+        contract.plans.filter(semester=plan.semester)
+        .exclude(learner=plan.learner)
+        .values("learner")
+        .distinct()
+        .count()
+    )
     if others >= MAX_LEARNERS_PER_SEMESTER:
         problems.append(
-            _(
-                "The contract already covers six learners; one contract covers at "
-                "most six learners of the employer."
+            ValidationError(
+                _(
+                    "The contract already covers six learners in %(semester)s; one contract "
+                    "covers at most six learners of the employer in a semester."
+                )
+                % {"semester": plan.semester},
+                code="CON-4",
             )
         )
     return problems
@@ -403,11 +450,7 @@ def plan_attach_contract(*, actor, plan, contract):
     Contract.objects.select_for_update().get(pk=contract.pk)  # CON-4: count under a lock
     problems = contract_problems(plan, contract)
     if problems:
-        raise field_error(
-            "contract",
-            problems,
-            "CON-4",
-        )
+        raise ValidationError({"contract": problems})
     plan.contract = contract
     plan.save()
     return plan
@@ -461,46 +504,66 @@ def agreement_is_complete(plan):
 # --- Submitting and approving (IAP-4, IAP-5) ----------------------------------------------
 
 
-def plan_missing(plan):
-    """IAP-4, AGR-3, CON-1: what is still missing before the plan can be submitted."""
+def plan_problems(plan):
+    """IAP-4, AGR-3, CON-1: what is still missing before the plan can be submitted, each
+    refusal with the ID of the rule that asks for it."""
     missing = []
     if plan.mentor_id is None:
         if plan.invitations.filter(status=Invitation.Status.PENDING).exists():
-            missing.append(_("The mentor has not answered the invitation yet."))
+            message = _("The mentor has not answered the invitation yet.")
         else:
-            missing.append(_("Invite a mentor and wait for them to accept."))
+            message = _("Invite a mentor and wait for them to accept.")
+        missing.append(ValidationError(message, code="IAP-4"))  # every provider has agreed
     if plan.contract_id is None:
-        missing.append(_("Attach the mentor's signed contract with the employer."))
+        missing.append(
+            ValidationError(
+                _("Attach the mentor's signed contract with the employer."), code="CON-1"
+            )
+        )
     else:
         missing.extend(contract_problems(plan, plan.contract))
     if not plan.application_file:
         if plan.learner_is_adult:
-            missing.append(_("Upload the learner's own application."))
+            message = _("Upload the learner's own application.")
         else:
-            missing.append(_("Upload the parent's or guardian's application."))
+            message = _("Upload the parent's or guardian's application.")
+        missing.append(ValidationError(message, code="AGR-3"))  # uploaded before finishing
     if not agreement_is_complete(plan):
-        missing.append(_("Fill in the four fields of the provider–learner agreement."))
+        missing.append(
+            ValidationError(
+                _("Fill in the four fields of the provider–learner agreement."), code="AGR-2"
+            )
+        )
     if not plan.agreement_scan:
-        missing.append(_("Upload the scan of the signed provider–learner agreement."))
+        missing.append(
+            ValidationError(
+                _("Upload the scan of the signed provider–learner agreement."), code="AGR-3"
+            )
+        )
     risks = [(r.risk, r.description) for r in plan.risks.all()]
-    for messages in eligibility_problems(
+    for problems in eligibility_problems(
         learner=plan.learner,
         start_date=plan.start_date,
         module=plan.module,
         category=plan.category,
         risks=risks,
     ).values():
-        missing.extend(messages)
+        missing.extend(problems)
     return missing
+
+
+def plan_missing(plan):
+    """The messages of `plan_problems`, for the plan page's checklist."""
+    return [problem.message for problem in plan_problems(plan)]
 
 
 @service
 def plan_submit(*, actor, plan):
     plan = _lock(plan)
     _require_editable(plan)
-    missing = plan_missing(plan)
+    missing = plan_problems(plan)
     if missing:
-        raise ValidationError(missing, code="IAP-4")
+        raise ValidationError(missing)
     plan.status = Plan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.save()
@@ -522,9 +585,9 @@ def _lock_submitted(plan):
 def plan_approve(*, actor, plan):
     """IAP-5: only an approved plan is active for the mentor."""
     plan = _lock_submitted(plan)
-    missing = plan_missing(plan)
+    missing = plan_problems(plan)
     if missing:
-        raise ValidationError(missing, code="IAP-4")
+        raise ValidationError(missing)
     plan.status = Plan.Status.APPROVED
     plan.decided_by = actor
     plan.decided_at = timezone.now()
@@ -593,17 +656,25 @@ def plan_continue(*, actor, plan):
 # --- During the semester (IAP-6, IAP-7, CAL-4) --------------------------------------------
 
 
-def _lock_active(plan):
+def _lock_active(plan, code):
+    """The plan, locked, if it is active and its period still runs; else the refusal of the
+    rule (`code`) the change would have served."""
     plan = _lock(plan)
     if plan.status != Plan.Status.APPROVED:
-        raise ValidationError(_("Only an active plan can be changed this way."), code="IAP-5")
+        raise ValidationError(_("Only an active plan can be changed this way."), code=code)
+    if plan.has_ended:
+        raise ValidationError(
+            _("The plan's period ended on %(date)s: it can no longer be changed.")
+            % {"date": date_format(plan.last_mentoring_day)},
+            code=code,
+        )
     return plan
 
 
 @service
 def plan_change_hours(*, actor, plan, monthly_hours, reason):
     """IAP-6: the preparer changes the monthly hours with a justification (kept in history)."""
-    plan = _lock_active(plan)
+    plan = _lock_active(plan, "IAP-6")
     if not reason.strip():
         raise field_error(
             "reason",
@@ -626,7 +697,7 @@ def plan_change_hours(*, actor, plan, monthly_hours, reason):
 @service
 def plan_terminate(*, actor, plan, terminated_on, reason):
     """IAP-7: ended early for a serious reason; the reason is recorded."""
-    plan = _lock_active(plan)
+    plan = _lock_active(plan, "IAP-7")
     if not reason.strip():
         raise field_error(
             "reason",
@@ -654,7 +725,7 @@ def plan_terminate(*, actor, plan, terminated_on, reason):
 def plan_extend(*, actor, plan, extended_until, order_file):
     """CAL-4: into the summer, until the end of the extra learning measures, with the head's
     order attached."""
-    plan = _lock_active(plan)
+    plan = _lock_active(plan, "CAL-4")
     if plan.semester.number != 2:
         raise ValidationError(
             _("Only a plan of the second semester can be extended into the summer."), code="CAL-4"
@@ -669,6 +740,10 @@ def plan_extend(*, actor, plan, extended_until, order_file):
             )
             % {"end": date_format(plan.end_date), "last": date_format(summer_end)},
             "CAL-4",
+        )
+    if not order_file:
+        raise field_error(
+            "order_file", _("Attach a copy of the head's order on the extension."), "CAL-4"
         )
     plan.extended_until = extended_until
     plan.extension_order = order_file

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -10,10 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentors import services as mentor_services
 from mentors.forms import RegistrySearchForm
 from mentors.models import MAX_LEARNERS_PER_SEMESTER, Contract
+from skola_kopiena import parsing
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import Role
 from skola_kopiena.forms import add_service_errors
 from skola_kopiena.schools.calendar import current_semester
+from skola_kopiena.schools.models import Semester
 
 from . import selectors, services
 from .forms import (
@@ -259,29 +263,71 @@ def plan_history(request, pk):
     plan = permissions.get_plan_for(request.acting, pk)
     if not permissions.sees_whole_plan(request.acting, plan):
         raise PermissionDenied
-    records = plan.history.select_related("history_user").order_by("-history_date")
+    records = plan.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return render(
+        request, "iap/plan_history.html", {"plan": plan, "changes": _plan_changes(records)}
+    )
+
+
+# What str() of a contract or a semester reads, fetched with it.
+HISTORY_RELATED = {
+    Contract: Contract.objects.select_related(
+        "mentor", "employer", "semester__school_year", "school_year"
+    ),
+    Semester: Semester.objects.select_related("school_year"),
+}
+
+
+def _plan_changes(records):
+    """The plan's history in words: choices by their labels, related rows by their names, and
+    for a document only which one changed (its file name says nothing and leads nowhere).
+
+    Each record is compared with the one before it in the same list, and the related rows of
+    all records are fetched at once, one query per model, however long the history.
+    """
+    records = list(records)
+    deltas = [
+        (record, previous, record.diff_against(previous).changes if previous else [])
+        for record, previous in zip(records, [*records[1:], None], strict=True)
+    ]
+    wanted = defaultdict(set)
+    for _record, _previous, delta in deltas:
+        for change in delta:
+            field = Plan._meta.get_field(change.field)
+            if field.is_relation:
+                wanted[field.related_model].update({change.old, change.new} - {None})
+    related = {
+        model: HISTORY_RELATED.get(model, model._default_manager).in_bulk(ids)
+        for model, ids in wanted.items()
+    }
+
+    def shown(record, field, value):
+        if value in (None, ""):
+            return ""
+        if field.is_relation:
+            return str(related[field.related_model].get(value, ""))
+        if field.choices:
+            return getattr(record, f"get_{field.name}_display")()
+        return value
+
     changes = []
-    for record in records:
-        previous = record.prev_record
-        delta = record.diff_against(previous).changes if previous else []
-        changes.append(
-            {
-                "record": record,
-                "changes": [
+    for record, previous, delta in deltas:
+        lines = []
+        # In the order of the model's fields, not alphabetically by their code names.
+        for change in sorted(delta, key=lambda c: Plan._meta.get_field(c.field).creation_counter):
+            field = Plan._meta.get_field(change.field)
+            if field.name in permissions.PLAN_FILES:
+                lines.append({"document": field.verbose_name, "replaced": bool(change.old)})
+            else:
+                lines.append(
                     {
-                        "field": Plan._meta.get_field(c.field).verbose_name,
-                        "old": c.old,
-                        "new": c.new,
+                        "field": field.verbose_name,
+                        "old": shown(previous, field, change.old),
+                        "new": shown(record, field, change.new),
                     }
-                    for c in delta
-                    if c.field not in HISTORY_HIDDEN
-                ],
-            }
-        )
-    return render(request, "iap/plan_history.html", {"plan": plan, "changes": changes})
-
-
-HISTORY_HIDDEN = {"application_file", "agreement_scan", "extension_order"}
+                )
+        changes.append({"record": record, "changes": lines})
+    return changes
 
 
 # --- Finding a mentor (IAP-3, REG-2, CAP-1) -----------------------------------------------
@@ -318,9 +364,9 @@ def plan_mentors(request, pk):
 def plan_invite(request, pk):
     """IAP-3: confirm the invitation, with an optional message to the mentor."""
     plan = permissions.get_plan_for(request.acting, pk, write=True)
-    mentor = permissions.get_mentor_for(
-        request.acting, request.POST.get("mentor") or request.GET.get("mentor") or 0
-    )
+    # The form posts the mentor it was opened for; the registry links with `?mentor=`.
+    params = request.POST if request.method == "POST" else request.GET
+    mentor = permissions.get_mentor_for(request.acting, parsing.id_param(params, "mentor"))
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -477,16 +523,19 @@ def plan_documents(request, pk):
         if plan.learner_is_adult
         else _("The parent's or guardian's application")
     )
+    # Two upload forms on one page: each its own ids, so that each label opens its own input.
     application_form = UploadForm(
         request.POST if action == "application" else None,
         request.FILES if action == "application" else None,
         label=application_label,
+        auto_id="application_%s",
     )
     agreement_form = AgreementForm(request.POST if action == "agreement" else None, instance=plan)
     scan_form = UploadForm(
         request.POST if action == "scan" else None,
         request.FILES if action == "scan" else None,
         label=_("Scan of the signed agreement"),
+        auto_id="scan_%s",
     )
     forms_by_action = {
         "application": (

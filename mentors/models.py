@@ -155,6 +155,8 @@ class RegistryImport(models.Model):
     """A spreadsheet of trained mentors: previewed first, then imported all or nothing."""
 
     class Status(models.TextChoices):
+        # A large file is checked in the background (mentors.tasks) before its preview.
+        CHECKING = "checking", _("being checked")
         PREVIEW = "preview", _("preview")
         IMPORTED = "imported", _("imported")
 
@@ -174,7 +176,11 @@ class RegistryImport(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     imported_count = models.PositiveIntegerField(_("mentors imported"), default=0)
-    history = HistoricalRecords(excluded_fields=["rows"])
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    checked_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    # Progress is not history: the background check counts its rows without a history row
+    # for each step.
+    history = HistoricalRecords(excluded_fields=["rows", "checked_rows"])
 
     class Meta:
         verbose_name = _("registry import")

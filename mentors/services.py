@@ -3,19 +3,23 @@
 import csv
 import io
 import re
+from contextlib import closing
+from itertools import islice
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skola_kopiena.accounts.models import Role, RoleMembership, User
-from skola_kopiena.files.validation import SPREADSHEET_KINDS, validate_upload
+from skola_kopiena.files.validation import KINDS, SPREADSHEET_KINDS, validate_upload
 from skola_kopiena.schools.models import Institution, Municipality, Region
 from skola_kopiena.services import field_error, service
 
+from . import tasks
 from .models import ChangeRequest, Contract, Mentor, RegistryImport, phone_validator
 
 # --- Change requests and visibility (REG-3) ----------------------------------------------
@@ -104,8 +108,10 @@ def change_request_apply(*, actor, change_request, note=""):
 def change_request_reject(*, actor, change_request, note):
     change_request = _lock_pending(change_request)
     if not note.strip():
-        raise ValidationError(
-            {"decision_note": _("Say why the request is rejected: the mentor will see it.")}
+        raise field_error(
+            "decision_note",
+            _("Say why the request is rejected: the mentor will see it."),
+            "REG-3",
         )
     _decide(change_request, actor, ChangeRequest.Status.REJECTED, note)
     return change_request
@@ -155,32 +161,54 @@ REQUIRED = [
     "region",
     "municipalities",
 ]
+# At most this many mentors in one file: the project has a few thousand mentors in all, and a
+# file of this many is read and checked in seconds.
+REGISTRY_IMPORT_MAX_ROWS = 5000
+# A file with more rows than this is checked by a Celery task, behind a page with progress.
+REGISTRY_IMPORT_BACKGROUND_ROWS = 500
+# The background check records how far it has come every this many rows.
+REGISTRY_IMPORT_PROGRESS_EVERY = 100
+# Cells read from each row: the registry has seven columns, but a sheet may declare 16,384,
+# and openpyxl pads every row it gives to the declared width.
+MAX_COLUMNS = 50
+# Excel's last row: a sheet may number a row 1,000,000,000, and openpyxl gives every blank row
+# up to it.
+XLSX_LAST_ROW = 1_048_576
+SPREADSHEET_EXTENSIONS = {KINDS[kind][0]: kind for kind in SPREADSHEET_KINDS}
 
 
-def _read_table(upload, kind):
-    """Rows of the uploaded CSV or XLSX as lists of strings, the heading first."""
-    upload.seek(0)
+def _spreadsheet_rows(file, kind):
+    """The non-blank rows of a CSV or XLSX file as (row number, cells as stripped strings)."""
+    file.seek(0)
     if kind == "xlsx":
         from openpyxl import load_workbook
 
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        table = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
-        return table
-    raw = upload.read()
+        workbook = load_workbook(file, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(max_row=XLSX_LAST_ROW, max_col=MAX_COLUMNS, values_only=True)
+            for number, values in enumerate(rows, start=1):
+                cells = ["" if v is None else str(v).strip() for v in values]
+                if any(cells):
+                    yield number, cells
+        finally:
+            workbook.close()
+        return
+    raw = file.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1257")  # Excel's "CSV" on Latvian Windows
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+        # The first line only, and not all of a file that has no line breaks.
+        first_line = text[:4096].splitlines()[0] if text else ","
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        cells = [cell.strip() for cell in row[:MAX_COLUMNS]]
+        if any(cells):
+            yield number, cells
 
 
 def _map_heading(heading):
@@ -193,21 +221,53 @@ def _map_heading(heading):
     return positions
 
 
-def parse_registry_rows(table, *, region_limit_ids=None):
-    """Check every row; return (rows, errors). Errors name the row number and why."""
-    errors = []
-    if not table:
-        return [], [{"row": 0, "message": _("The file has no rows.")}]
-    positions = _map_heading(table[0])
+def _read_registry_file(file, kind):
+    """The heading's column positions and the rows below it, at most the cap: a file that
+    cannot be read, has no heading, or too many rows is refused at its field."""
+    try:
+        with closing(_spreadsheet_rows(file, kind)) as rows:
+            heading = next(rows, None)
+            # One row past the cap tells that there are too many, without reading them all.
+            body = list(islice(rows, REGISTRY_IMPORT_MAX_ROWS + 1))
+    except Exception as error:
+        # openpyxl and the csv module raise many kinds of errors on a broken file.
+        raise field_error(
+            "file",
+            _("The file could not be read as %(kind)s.") % {"kind": kind.upper()},
+            "import_unreadable",
+        ) from error
+    if heading is None:
+        raise field_error("file", _("The file has no rows."), "import_empty")
+    positions = _map_heading(heading[1])
     missing = [COLUMNS[f][0] for f in REQUIRED if f not in positions]
     if missing:
-        return [], [
-            {
-                "row": 1,
-                "message": _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)},
-            }
-        ]
+        raise field_error(
+            "file",
+            _("The first row must hold the column headings. Missing: %(columns)s.")
+            % {"columns": ", ".join(missing)},
+            "import_heading",
+        )
+    if len(body) > REGISTRY_IMPORT_MAX_ROWS:
+        raise field_error(
+            "file",
+            _(
+                "The file has more than %(limit)s rows of mentors. Split it into files of at "
+                "most %(limit)s rows and upload them one by one."
+            )
+            % {"limit": REGISTRY_IMPORT_MAX_ROWS},
+            "import_too_many_rows",
+        )
+    if not body:
+        raise field_error("file", _("The file has no mentors."), "import_empty")
+    return positions, body
 
+
+def parse_registry_rows(positions, table, *, region_limit_ids=None, progress=None):
+    """Check every row; return (rows, errors). Errors name the row number and why.
+
+    `progress`, if given, is called with the number of rows checked so far as it goes.
+    """
+    errors = []
     regions = {r.name.lower(): r for r in Region.objects.all()}
     regions.update({r.code.lower(): r for r in Region.objects.all()})
     municipalities = {m.name.lower(): m for m in Municipality.objects.all()}
@@ -215,9 +275,7 @@ def parse_registry_rows(table, *, region_limit_ids=None):
     existing_certificates = set(Mentor.objects.values_list("certificate_number", flat=True))
     seen_emails, seen_certificates = {}, {}
     rows = []
-    for number, raw in enumerate(table[1:], start=2):
-        if not any(raw):
-            continue
+    for checked, (number, raw) in enumerate(table, start=1):
         value = {f: (raw[i] if i < len(raw) else "").strip() for f, i in positions.items()}
         problems = []
         for field in REQUIRED:
@@ -282,32 +340,82 @@ def parse_registry_rows(table, *, region_limit_ids=None):
                     "municipality_ids": municipality_ids,
                 }
             )
-    if not rows and not errors:
-        errors.append({"row": 0, "message": _("The file has no mentors.")})
+        if progress and checked % REGISTRY_IMPORT_PROGRESS_EVERY == 0:
+            progress(checked)
     return rows, errors
 
 
 @service
 def registry_import_preview(*, actor, acting, upload):
-    """Read and check the spreadsheet; nothing enters the registry yet."""
+    """Read and check the spreadsheet; nothing enters the registry yet. A large file is
+    checked in the background (`registry_import_check`) while its page shows progress."""
     try:
         kind = getattr(upload, "upload_kind", None) or validate_upload(upload, SPREADSHEET_KINDS)
     except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
-    try:
-        table = _read_table(upload, kind)
-    except Exception as error:
-        raise ValidationError(
-            {"file": _("The file could not be read as %(kind)s.") % {"kind": kind.upper()}}
-        ) from error
-    region_limit = None if acting.is_national else acting.region_ids
-    rows, errors = parse_registry_rows(table, region_limit_ids=region_limit)
-    upload.seek(0)
+        raise ValidationError({"file": error}) from error
+    positions, table = _read_registry_file(upload, kind)
+    region_limit = None if acting.is_national else sorted(acting.region_ids)
     registry_import = RegistryImport(
-        original_name=upload.name[:255], rows=rows, errors=errors, uploaded_by=actor
+        original_name=upload.name[:255], uploaded_by=actor, total_rows=len(table)
     )
+    in_background = len(table) > REGISTRY_IMPORT_BACKGROUND_ROWS
+    if in_background:
+        registry_import.status = RegistryImport.Status.CHECKING
+    else:
+        registry_import.rows, registry_import.errors = parse_registry_rows(
+            positions, table, region_limit_ids=region_limit
+        )
+        registry_import.checked_rows = len(table)
+    upload.seek(0)
     # The spreadsheet is kept as uploaded, privately, for the record.
     registry_import.source_file.save(upload.name, upload, save=False)
+    registry_import.save()
+    if in_background:
+        transaction.on_commit(
+            lambda: tasks.check_registry_import.delay(registry_import.pk, region_limit)
+        )
+    return registry_import
+
+
+def registry_import_check(*, registry_import_id, region_limit_ids):
+    """The background check of a large file (mentors.tasks), safe to run twice.
+
+    Not one transaction: the count of checked rows is committed as it goes, so that the
+    preview page can show it; the result is saved by `registry_import_checked`.
+    """
+    registry_import = RegistryImport.objects.select_related("uploaded_by").get(
+        pk=registry_import_id
+    )
+    if registry_import.status != RegistryImport.Status.CHECKING:
+        return registry_import
+    extension = PurePosixPath(registry_import.source_file.name).suffix.lstrip(".")
+    with registry_import.source_file.open("rb") as file:
+        positions, table = _read_registry_file(file, SPREADSHEET_EXTENSIONS[extension])
+
+    def progress(checked):
+        # checked_rows is left out of the history (excluded_fields), so this update() loses
+        # no history row.
+        RegistryImport.objects.filter(
+            pk=registry_import.pk, status=RegistryImport.Status.CHECKING
+        ).update(checked_rows=checked)
+
+    rows, errors = parse_registry_rows(
+        positions, table, region_limit_ids=region_limit_ids, progress=progress
+    )
+    return registry_import_checked(
+        actor=registry_import.uploaded_by, registry_import=registry_import, rows=rows, errors=errors
+    )
+
+
+@service
+def registry_import_checked(*, actor, registry_import, rows, errors):
+    """The background check's result becomes the preview, once: a second run changes nothing."""
+    registry_import = RegistryImport.objects.select_for_update().get(pk=registry_import.pk)
+    if registry_import.status != RegistryImport.Status.CHECKING:
+        return registry_import
+    registry_import.rows, registry_import.errors = rows, errors
+    registry_import.checked_rows = registry_import.total_rows
+    registry_import.status = RegistryImport.Status.PREVIEW
     registry_import.save()
     return registry_import
 
@@ -316,6 +424,11 @@ def registry_import_preview(*, actor, acting, upload):
 def registry_import_confirm(*, actor, acting, registry_import):
     """All or nothing: rows are checked again against today's registry, then saved together."""
     registry_import = RegistryImport.objects.select_for_update().get(pk=registry_import.pk)
+    if registry_import.status == RegistryImport.Status.CHECKING:
+        raise ValidationError(
+            _("The file is still being checked. Import it when the preview is ready."),
+            code="import_checking",
+        )
     if registry_import.status != RegistryImport.Status.PREVIEW:
         raise ValidationError(_("This file has already been imported."), code="import_done")
     if registry_import.errors:

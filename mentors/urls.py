@@ -6,12 +6,12 @@ app_name = "mentors"
 
 urlpatterns = [
     path("", views.registry, name="registry"),
-    path("<int:pk>/", views.mentor_detail, name="detail"),
+    path("<id:pk>/", views.mentor_detail, name="detail"),
     path("mans-ieraksts/", views.my_entry, name="my_entry"),
     path("mans-ieraksts/izmainas/", views.change_request_new, name="change_request_new"),
     path("mans-ieraksts/redzamiba/", views.my_visibility, name="my_visibility"),
     path("izmainu-pieprasijumi/", views.change_request_list, name="change_requests"),
-    path("izmainu-pieprasijumi/<int:pk>/", views.change_request_decide, name="change_request"),
+    path("izmainu-pieprasijumi/<id:pk>/", views.change_request_decide, name="change_request"),
     path("imports/", views.registry_import_new, name="import"),
-    path("imports/<int:pk>/", views.registry_import_preview, name="import_preview"),
+    path("imports/<id:pk>/", views.registry_import_preview, name="import_preview"),
 ]

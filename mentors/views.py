@@ -185,7 +185,11 @@ def registry_import_new(request):
     return render(
         request,
         "mentors/import_form.html",
-        {"form": form, "imports": permissions.registry_imports_for(request.acting)[:10]},
+        {
+            "form": form,
+            "imports": permissions.registry_imports_for(request.acting)[:10],
+            "max_rows": services.REGISTRY_IMPORT_MAX_ROWS,
+        },
     )
 
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from simple_history.models import HistoricalRecords
 
 
@@ -33,6 +33,26 @@ def service(func):
             return func(*args, actor=actor, **kwargs)
 
     return wrapper
+
+
+def constraint_name(error):
+    """The name of the database constraint an IntegrityError broke (PostgreSQL), else None."""
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
+@contextmanager
+def refused_by_constraint(name, refusal):
+    """Turn the breach of database constraint `name` inside the block into `refusal()`, the
+    same ValidationError the service's own check raises: two requests racing past the check
+    get the same message, never a crash page. The savepoint keeps the service's transaction
+    usable."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if constraint_name(error) != name:
+            raise
+        raise refusal() from error
 
 
 def field_error(field, message, code):

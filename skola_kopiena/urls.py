@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from skola_kopiena import views
+from skola_kopiena import parsing, views
 from skola_kopiena.accounts import views as account_views
+
+# Registered here, before the apps' URLconfs below are included: a pattern looks its
+# converters up when it is built.
+register_converter(parsing.IdConverter, "id")
+register_converter(parsing.YearConverter, "year")
+register_converter(parsing.MonthConverter, "month")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -47,7 +47,9 @@ def dashboard(request):
             row["status"]: row["n"]
             for row in plans.order_by().values("status").annotate(n=Count("pk"))
         }
-        context["months_waiting"] = diary_selectors.months_waiting_for_approval(plans)
+        context["months_waiting"] = diary_selectors.months_waiting_for_approval(
+            plans, timezone.localdate()
+        )
     return render(request, "dashboard.html", context)
 
 

@@ -196,3 +196,13 @@ def second_active_plan(cast, active_plan):
         approver=cast.approver,
         contract=active_plan.contract,
     )
+
+
+@pytest.fixture
+def full_time_plan(cast, active_plan):
+    """An active plan with the most monthly hours a plan may have (CAP-2, IAP-6)."""
+    from iap.services import plan_change_hours
+
+    return plan_change_hours(
+        actor=cast.preparer, plan=active_plan, monthly_hours=20, reason="Vairāk tikšanos"
+    )

@@ -206,3 +206,26 @@ def race(action, times=2):
     for thread in threads:
         thread.join()
     return results
+
+
+def month_end(month):
+    """DIA-7: a month is confirmed from its last day on: the test clock moves to its noon."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from diary.services import month_confirmable_from
+
+    noon = datetime.time(12, 0, tzinfo=ZoneInfo("Europe/Riga"))
+    return time_machine.travel(
+        datetime.datetime.combine(month_confirmable_from(month), noon), tick=True
+    )
+
+
+def confirm_month(plan, month, actor=None):
+    """The mentor confirms `month` of `plan` on its last day, through the service."""
+    from diary.services import month_confirm
+
+    with month_end(month):
+        return month_confirm(actor=actor or plan.mentor.user, plan=plan, month=month)

@@ -16,6 +16,7 @@ from iap import services
 from mentors import services as mentor_services
 from tests.factories import (
     advance_plan,
+    confirm_month,
     make_contract,
     make_learner,
     make_plan,
@@ -101,9 +102,7 @@ def objects(cast):
     diary_services.month_upload_scan(
         actor=cast.mentor_user, plan=active, month=datetime.date(2026, 11, 1), file=pdf_upload()
     )
-    month = diary_services.month_confirm(
-        actor=cast.mentor_user, plan=active, month=datetime.date(2026, 11, 1)
-    )
+    month = confirm_month(active, datetime.date(2026, 11, 1))
     return {
         "active": active,
         "entry": entry,

@@ -6,7 +6,7 @@ app_name = "timesheets"
 
 urlpatterns = [
     path("stundas/", views.approval_queue, name="queue"),
-    path("stundas/<int:pk>/lemums/", views.month_decide, name="decide"),
-    path("stundas/<int:pk>/atvert/", views.month_reopen, name="reopen"),
-    path("dienasgramata/<int:plan_pk>/grafiks.pdf", views.timesheet_pdf, name="pdf"),
+    path("stundas/<id:pk>/lemums/", views.month_decide, name="decide"),
+    path("stundas/<id:pk>/atvert/", views.month_reopen, name="reopen"),
+    path("dienasgramata/<id:plan_pk>/grafiks.pdf", views.timesheet_pdf, name="pdf"),
 ]

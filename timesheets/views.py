@@ -21,8 +21,6 @@ def approval_queue(request):
     """APR-1, APR-2: the months waiting for the employer's approval."""
     if not permissions.can_use_approval_queue(request.acting):
         raise PermissionDenied
-    institution = request.acting.membership.institution
-    deadline = institution.next_hours_approval_deadline(timezone.localdate())
     months = selectors.approval_queue(request.acting)
     # ACC-1: the approver reads these months' diaries.
     access_log_record_many(
@@ -31,7 +29,11 @@ def approval_queue(request):
     return render(
         request,
         "timesheets/queue.html",
-        {"months": months, "deadline": deadline, "form": MonthDecisionForm()},
+        {
+            "months": months,
+            "day": request.acting.membership.institution.hours_approval_day,
+            "form": MonthDecisionForm(),
+        },
     )
 
 

@@ -1,12 +1,19 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import permissions
 
 ACTIVE_ROLE_SESSION_KEY = "active_membership_id"
+LOGGED_IN_AT_SESSION_KEY = "logged_in_at"
 
 
 class ActiveRoleMiddleware:
@@ -22,6 +29,36 @@ class ActiveRoleMiddleware:
             )
         else:
             request.acting = permissions.NOBODY
+        return self.get_response(request)
+
+
+class AbsoluteSessionAgeMiddleware:
+    """A session ends SESSION_ABSOLUTE_AGE seconds after login, however active it is.
+
+    SESSION_COOKIE_AGE ends an idle session; this ends one kept alive by use, such as a shared
+    computer left logged in at school or a stolen cookie. The clock starts on the first request
+    the session is seen logged in: login keeps the anonymous session's data but that never holds
+    the key, and logout empties the session, so the next login starts a new clock. It comes
+    after MessageMiddleware, which it needs to say why the person must log in again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            logged_in_at = request.session.setdefault(LOGGED_IN_AT_SESSION_KEY, now)
+            if now - logged_in_at > settings.SESSION_ABSOLUTE_AGE:
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "For safety, a login lasts a limited time even while you work, and "
+                        "yours has ended. Please log in again."
+                    ),
+                )
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 

@@ -814,15 +814,30 @@ class DemoPlans:
             )
         if spec.extension_days:
             until = plan.end_date + datetime.timedelta(days=spec.extension_days)
-            plan = services.plan_extend(
-                actor=preparer,
-                plan=plan,
-                extended_until=min(until, semester.school_year.end_date),
-                order_file=pdf_file(
-                    "rikojums.pdf", f"Rikojums par papildu macibu pasakumiem: {learner}"
-                ),
-            )
+            # A plan is extended while it runs; a past plan's extension is replayed on the
+            # week before its end, as it happened (the demo depends on the dev tools anyway).
+            with _on_day(plan.end_date - datetime.timedelta(days=7)):
+                plan = services.plan_extend(
+                    actor=preparer,
+                    plan=plan,
+                    extended_until=min(until, semester.school_year.end_date),
+                    order_file=pdf_file(
+                        "rikojums.pdf", f"Rikojums par papildu macibu pasakumiem: {learner}"
+                    ),
+                )
         return plan
+
+
+def _on_day(day):
+    """The clock on `day` at noon in Riga if that is in the past; else no change."""
+    import contextlib
+
+    if day >= timezone.localdate():
+        return contextlib.nullcontext()
+    import time_machine
+
+    noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    return time_machine.travel(noon, tick=True)
 
 
 def create_plans(*, institutions, mentors, warn):

@@ -6,7 +6,7 @@ app_name = "files"
 
 urlpatterns = [
     path(
-        "<slug:app_label>/<slug:model_name>/<int:pk>/<slug:field_name>/",
+        "<slug:app_label>/<slug:model_name>/<id:pk>/<slug:field_name>/",
         views.download,
         name="download",
     ),

@@ -91,13 +91,11 @@ class Institution(models.Model):
     def region(self):
         return self.municipality.region
 
-    def next_hours_approval_deadline(self, today):
-        """APR-2: the next day by which this employer approves the previous month's hours."""
-        deadline = today.replace(day=self.hours_approval_day)
-        if deadline < today:
-            following = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-            deadline = following.replace(day=self.hours_approval_day)
-        return deadline
+    def hours_approval_deadline(self, month):
+        """APR-2: the day by which this employer approves the hours of `month` (its first
+        day): its own day of the following month."""
+        following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        return following.replace(day=self.hours_approval_day)
 
     @property
     def sets_own_semesters(self):
@@ -182,7 +180,14 @@ class Semester(models.Model):
         for field in ("end_date_grade_9", "end_date_grade_12"):
             value = getattr(self, field)
             if value and value <= self.start_date:
-                raise ValidationError({field: _("The end date must be after the start date.")})
+                # Data integrity guarding CAL-2: the second semester ends by grade.
+                raise ValidationError(
+                    {
+                        field: ValidationError(
+                            _("The end date must be after the start date."), code="CAL-2"
+                        )
+                    }
+                )
 
 
 class SchoolBreak(models.Model):
@@ -249,6 +254,10 @@ class InstitutionSemester(models.Model):
     def clean(self):
         if self.institution_id and not self.institution.sets_own_semesters:
             raise ValidationError(
-                {"institution": _("Only a vocational institution sets its own semester dates.")},
-                code="CAL-2",
+                {
+                    "institution": ValidationError(
+                        _("Only a vocational institution sets its own semester dates."),
+                        code="CAL-2",
+                    )
+                }
             )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "diary",
     "timesheets",
     "skola_kopiena.demo",
+    "skola_kopiena.backups",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After AuthenticationMiddleware, and after MessageMiddleware to say why it logs out.
+    "skola_kopiena.accounts.middleware.AbsoluteSessionAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -84,6 +87,13 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The quick start: a transaction takes SQLite's write lock when it begins, so that two
+    # writers at once (two approvals of one month) queue for up to 20 seconds instead of one
+    # failing with "database is locked" when both, having read, try to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits of failed logins live in this cache: use Redis outside development.
@@ -137,10 +147,12 @@ MFA_TOTP_ISSUER = "Skola – kopienā"
 # Staff and administrators must have a TOTP second factor before they may act.
 REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=True)
 
-# Sessions end after 30 minutes without a request and with the browser.
+# Sessions end after 30 minutes without a request, with the browser, and 12 hours after login
+# however active (AbsoluteSessionAgeMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_AGE = env.int("SESSION_ABSOLUTE_AGE", default=12 * 60 * 60)
 
 GUARDIAN_RAISE_403 = False
 # A past version is read in the admin, never restored: a restore would bypass the services.

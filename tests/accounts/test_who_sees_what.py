@@ -13,6 +13,7 @@ from diary import services as diary_services
 from skola_kopiena.accounts.models import AccessLog, Role
 from tests.factories import (
     advance_plan,
+    confirm_month,
     give_role,
     make_contract,
     make_learner,
@@ -50,7 +51,7 @@ def youth_month(cast, meet):
     diary_services.month_upload_scan(
         actor=cast.mentor_user, plan=plan, month=NOVEMBER, file=pdf_upload()
     )
-    return diary_services.month_confirm(actor=cast.mentor_user, plan=plan, month=NOVEMBER)
+    return confirm_month(plan, NOVEMBER)
 
 
 def _pdf_text(response):
@@ -146,7 +147,7 @@ def test_the_access_log_is_scoped_to_the_readers_region_and_filtered(
     assert riga.get("/admin/accounts/accesslog/").context["cl"].result_count == 2
     page = riga.get("/admin/accounts/accesslog/").content.decode()
     # Words, not codes: the action, and the diary's plan and month.
-    assert "<td class=\"field-action\">skatīja dienasgrāmatu</td>" in page
+    assert '<td class="field-action">skatīja dienasgrāmatu</td>' in page
     assert str(youth_month.plan) in page and "11.2026" in page
     vidzeme = client_for(cast.other_staff).get("/admin/accounts/accesslog/")
     assert vidzeme.context["cl"].result_count == 0

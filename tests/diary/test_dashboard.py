@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diary import services
-from tests.factories import advance_plan, make_learner, make_plan, pdf_upload
+from tests.factories import advance_plan, confirm_month, make_learner, make_plan, pdf_upload
 
 T = datetime.time
 D = datetime.date
@@ -21,7 +21,8 @@ def test_the_dashboard_shows_hours_used_and_left_and_meetings_waiting_for_a_resu
     meet(active_plan, D(2026, 11, 25), T(7, 0), T(9, 0))  # held, no result yet
     meet(active_plan, D(2026, 11, 27), T(15, 0), T(16, 20))  # planned
     card = _card(client_for(cast.mentor_user), active_plan)
-    assert (card["used"], card["left"], card["waiting_for_result"]) == (5, 15, 1)
+    # CAP-2: of the plan's monthly hours, not of 20.
+    assert (card["used"], card["planned"], card["waiting_for_result"]) == (5, 8, 1)
 
 
 def test_a_gentle_nudge_after_more_than_seven_days_without_a_meeting(
@@ -56,7 +57,7 @@ def test_the_ten_steps_are_ticked_from_data(cast, client_for, plan, meet):
     services.month_upload_scan(
         actor=cast.mentor_user, plan=plan, month=D(2026, 10, 1), file=pdf_upload()
     )
-    services.month_confirm(actor=cast.mentor_user, plan=plan, month=D(2026, 10, 1))
+    confirm_month(plan, D(2026, 10, 1))
     steps = dict(_card(client, plan)["steps"])
     assert steps[labels[4]] and steps[labels[6]] and steps[labels[7]]
     assert not steps[labels[8]]  # the evaluation comes with the semester's end
@@ -97,8 +98,9 @@ def test_staff_follow_the_plans_and_the_months_waiting_in_their_region(
     services.month_upload_scan(
         actor=cast.mentor_user, plan=active_plan, month=D(2026, 11, 1), file=pdf_upload()
     )
-    services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=D(2026, 11, 1))
+    confirm_month(active_plan, D(2026, 11, 1))
     mine = client_for(cast.staff).get("/").context
-    assert (mine["plan_counts"]["approved"], mine["months_waiting"]) == (1, 1)
+    waiting = {"waiting": 1, "overdue": 0}
+    assert (mine["plan_counts"]["approved"], mine["months_waiting"]) == (1, waiting)
     other = client_for(cast.other_staff).get("/").context
-    assert (other["plan_counts"], other["months_waiting"]) == ({}, 0)
+    assert (other["plan_counts"], other["months_waiting"]) == ({}, {"waiting": 0, "overdue": 0})

@@ -38,12 +38,15 @@ def test_a_meeting_shorter_than_40_minutes_is_refused_at_the_end_time(cast, acti
     with pytest.raises(ValidationError) as error:
         meet(active_plan, D(2026, 12, 2), T(15, 0), T(15, 39))
     assert "end_time" in error.value.message_dict
+    assert error.value.error_dict["end_time"][0].code == "DIA-4"
 
 
 def test_the_end_must_be_after_the_start(cast, active_plan, meet):
+    # DIA-2, DIA-4: the hours are computed from the span between the start and the end.
     with pytest.raises(ValidationError) as error:
         meet(active_plan, D(2026, 12, 2), T(15, 0), T(14, 0))
     assert "end_time" in error.value.message_dict
+    assert error.value.error_dict["end_time"][0].code == "DIA-4"
 
 
 @pytest.mark.parametrize("place", ["tiešsaistē", "Zoom", "MS Teams", "online", "pa telefonu"])
@@ -52,6 +55,7 @@ def test_remote_places_are_refused(cast, active_plan, meet, place):
     with pytest.raises(ValidationError) as error:
         meet(active_plan, D(2026, 12, 2), T(15, 0), T(16, 0), place=place)
     assert "place" in error.value.message_dict
+    assert error.value.error_dict["place"][0].code == "DIA-9"
 
 
 def test_a_physical_place_is_accepted(cast, active_plan, meet):
@@ -65,6 +69,7 @@ def test_no_entry_before_the_plan_is_approved(cast, plan, meet):
     with pytest.raises(ValidationError) as error:
         meet(plan, D(2026, 12, 2), T(15, 0), T(16, 0))
     assert "date" in error.value.message_dict
+    assert error.value.error_dict["date"][0].code == "IAP-5"
 
 
 def test_the_last_day_of_the_semester_is_allowed_the_first_day_of_the_break_is_not(
@@ -75,6 +80,7 @@ def test_the_last_day_of_the_semester_is_allowed_the_first_day_of_the_break_is_n
     with pytest.raises(ValidationError) as error:
         meet(active_plan, D(2026, 12, 21), T(10, 0), T(11, 0))
     assert "date" in error.value.message_dict
+    assert error.value.error_dict["date"][0].code == "CAL-3"
 
 
 def test_weekends_inside_the_semester_are_allowed(cast, active_plan, meet):
@@ -94,34 +100,37 @@ def test_an_extended_plan_allows_meetings_until_the_measures_end(cast, meet):
     plan = advance_plan(
         plan, preparer=cast.preparer, mentor=cast.mentor, to="approved", approver=cast.approver
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         meet(plan, D(2027, 6, 10), T(10, 0), T(11, 0))
+    assert error.value.error_dict["date"][0].code == "CAL-3"  # summer: between semesters
     plan_extend(
         actor=cast.preparer, plan=plan, extended_until=D(2027, 6, 18), order_file=pdf_upload()
     )
     plan.refresh_from_db()
     assert meet(plan, D(2027, 6, 10), T(10, 0), T(11, 0)).pk
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         meet(plan, D(2027, 6, 21), T(10, 0), T(11, 0))
+    assert error.value.error_dict["date"][0].code == "CAL-4"
 
 
-def test_the_20th_hour_of_a_month_fits_the_21st_does_not(cast, active_plan, meet):
+def test_the_20th_hour_of_a_month_fits_the_21st_does_not(cast, full_time_plan, meet):
     # CAP-2: planned and held together, per learner and calendar month.
     for day in (1, 2, 3, 4):
-        meet(active_plan, D(2026, 12, day), T(9, 0), T(12, 20))  # 5 hours each: 20
+        meet(full_time_plan, D(2026, 12, day), T(9, 0), T(12, 20))  # 5 hours each: 20
     with pytest.raises(ValidationError) as error:
-        meet(active_plan, D(2026, 12, 7), T(9, 0), T(9, 40))  # the 21st hour
+        meet(full_time_plan, D(2026, 12, 7), T(9, 0), T(9, 40))  # the 21st hour
     assert error.value.error_dict["end_time"][0].code == "CAP-2"
     assert "0" in error.value.message_dict["end_time"][0]  # the hours left are shown
 
 
-def test_hours_left_are_counted_before_the_limit_is_reached(cast, active_plan, meet):
+def test_hours_left_are_counted_before_the_limit_is_reached(cast, full_time_plan, meet):
     # CAP-2
-    meet(active_plan, D(2026, 12, 1), T(9, 0), T(20, 0))  # 660 min = 16 hours
+    meet(full_time_plan, D(2026, 12, 1), T(9, 0), T(20, 0))  # 660 min = 16 hours
     with pytest.raises(ValidationError) as error:
-        meet(active_plan, D(2026, 12, 2), T(9, 0), T(12, 20))  # 5 more: 21
+        meet(full_time_plan, D(2026, 12, 2), T(9, 0), T(12, 20))  # 5 more: 21
+    assert error.value.error_dict["end_time"][0].code == "CAP-2"
     assert "4" in error.value.message_dict["end_time"][0]
-    assert meet(active_plan, D(2026, 12, 2), T(9, 0), T(11, 40)).hours == 4  # exactly 20
+    assert meet(full_time_plan, D(2026, 12, 2), T(9, 0), T(11, 40)).hours == 4  # exactly 20
 
 
 def test_two_plans_of_one_mentor_cannot_have_overlapping_meetings(
@@ -132,6 +141,7 @@ def test_two_plans_of_one_mentor_cannot_have_overlapping_meetings(
     with pytest.raises(ValidationError) as error:
         meet(second_active_plan, D(2026, 12, 2), T(16, 0), T(17, 0))
     assert "start_time" in error.value.message_dict
+    assert error.value.error_dict["start_time"][0].code == "CAP-3"
     assert meet(second_active_plan, D(2026, 12, 2), T(16, 20), T(17, 40)).pk  # back to back
 
 
@@ -161,6 +171,7 @@ def test_a_result_is_not_entered_before_the_meeting_starts(cast, active_plan, me
     with pytest.raises(ValidationError) as error:
         meet(active_plan, D(2026, 12, 2), T(15, 0), T(16, 0), result="Labi pavadījām laiku")
     assert "result" in error.value.message_dict
+    assert error.value.error_dict["result"][0].code == "DIA-2"
 
 
 def test_after_the_meeting_the_result_and_comment_are_filled_in(cast, active_plan, meet):
@@ -182,8 +193,9 @@ def test_after_the_meeting_the_result_and_comment_are_filled_in(cast, active_pla
 
 def test_only_the_plans_mentor_writes_its_diary(cast, active_plan, meet):
     # DIA-1
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         meet(active_plan, D(2026, 12, 2), T(15, 0), T(16, 0), actor=cast.second_mentor_user)
+    assert error.value.code == "DIA-1"
 
 
 def test_the_diary_records_no_costs(cast):

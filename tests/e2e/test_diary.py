@@ -22,6 +22,7 @@ from mentors.models import Contract, Mentor
 from skola_kopiena.accounts.models import User
 from skola_kopiena.schools.models import Institution
 from tests.factories import PDF_BYTES, advance_plan, make_learner, make_plan, semester
+from tests.factories import month_end as month_end_clock
 
 # The live server needs committed data; serialized_rollback restores the reference data
 # (regions, municipalities from the migrations) that the flush after each test removes.
@@ -119,7 +120,9 @@ def anna_plan(anna, school):
     )
 
 
-def test_a_mentor_runs_a_month_on_a_phone_and_the_approver_approves_it(demo, log_in, tmp_path):
+def test_a_mentor_runs_a_month_on_a_phone_and_the_approver_approves_it(
+    demo, log_in, tmp_path, request
+):
     """DIA-2, DIA-4, DIA-7, TS-1, TS-3, APR-1, DIA-6."""
     school = Institution.objects.get(name=SCHOOL)
     anna = Mentor.objects.get(email="mentor@demo.lv")
@@ -195,6 +198,14 @@ def test_a_mentor_runs_a_month_on_a_phone_and_the_approver_approves_it(demo, log
     assert download.value.suggested_filename == f"grafiks-{pk}.pdf"
     with open(download.value.path(), "rb") as printed:
         assert printed.read(5) == b"%PDF-"
+
+    # --- DIA-7: confirming is offered from the month's last day on, not before.
+    expect(mentor.locator(f"main form[action='{month_path}apstiprinat/']")).to_have_count(0)
+    clock = month_end_clock(NOVEMBER)
+    clock.start()
+    request.addfinalizer(clock.stop)
+    mentor = log_in("mentor@demo.lv", **PHONE)  # five days on, the session has expired
+    mentor.goto(month_path)
 
     # --- TS-3: the signed timesheet's scan; then DIA-7: the month is confirmed.
     month_end = mentor.locator("main section.card").filter(

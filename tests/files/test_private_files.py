@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import override_settings
+from PIL import Image
 
 from mentors.models import RegistryImport
 from mentors.services import registry_import_preview
@@ -18,8 +19,16 @@ from skola_kopiena.files.fields import PrivateUploadField
 from skola_kopiena.files.validation import validate_upload
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _image(kind):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def asice(mimetype=b"application/vnd.etsi.asic-e+zip"):
@@ -91,7 +100,8 @@ def test_a_bad_file_gets_an_error_at_its_field_and_the_rest_of_the_form_is_kept(
 def stored_import(cast):
     upload = SimpleUploadedFile(
         "Mentoru saraksts.csv",
-        "vārds,uzvārds,e-pasts,tālrunis,apliecības numurs,reģions,pašvaldības\n".encode(),
+        "vārds,uzvārds,e-pasts,tālrunis,apliecības numurs,reģions,pašvaldības\n"
+        "Jana,Kļava,jana@example.lv,+371 2111 1111,SK-9001,riga,Rīga\n".encode(),
     )
     return registry_import_preview(actor=cast.staff, acting=acting_for(cast.staff), upload=upload)
 

@@ -77,6 +77,7 @@ def test_the_background_check_comes_before_the_contract(cast, accepted_plan):
             signed_file=pdf_upload(),
         )
     assert "background_check_date" in error.value.message_dict
+    assert error.value.error_dict["background_check_date"][0].code == "CON-5"
 
 
 def test_a_signed_contract_file_must_be_a_real_document(cast, client_for, accepted_plan):
@@ -96,6 +97,8 @@ def test_a_signed_contract_file_must_be_a_real_document(cast, client_for, accept
         },
     )
     assert "signed_file" in response.context["new_form"].errors
+    # ACC-2: the upload check's own code (skola_kopiena/files/validation.py).
+    assert response.context["new_form"].errors.as_data()["signed_file"][0].code == "file_type"
     assert 'value="Direktore"' in response.content.decode()
     assert not Contract.objects.exists()
 
@@ -112,8 +115,9 @@ def test_a_year_contract_covers_both_semesters_a_semester_contract_one(cast):
 def test_one_contract_per_mentor_employer_and_period(cast):
     # CON-3: also for the database.
     make_contract(cast.preparer, cast.mentor, cast.school, whole_year=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         make_contract(cast.preparer, cast.mentor, cast.school)  # the year already covers it
+    assert error.value.code == "CON-3"
     first = Contract.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Contract.objects.create(
@@ -134,8 +138,9 @@ def test_a_youth_centre_of_the_municipality_may_employ_the_mentor(cast, accepted
     services.plan_attach_contract(actor=cast.preparer, plan=accepted_plan, contract=contract)
     far_centre = InstitutionFactory(kind="youth_centre", municipality=municipality("Liepāja"))
     far = make_contract(cast.preparer, cast.mentor, far_centre)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_attach_contract(actor=cast.preparer, plan=accepted_plan, contract=far)
+    assert {e.code for e in error.value.error_dict["contract"]} == {"CON-2"}
 
 
 def test_a_vocational_learner_is_supported_only_under_a_contract_with_the_institution(cast):
@@ -155,31 +160,38 @@ def test_a_vocational_learner_is_supported_only_under_a_contract_with_the_instit
     with pytest.raises(ValidationError) as error:
         services.plan_attach_contract(actor=cast.preparer, plan=plan, contract=centre)
     assert "vocational" in str(error.value).lower() or "profesionāl" in str(error.value).lower()
+    assert {e.code for e in error.value.error_dict["contract"]} == {"CON-2"}
     own = make_contract(cast.preparer, cast.mentor, school)
     services.plan_attach_contract(actor=cast.preparer, plan=plan, contract=own)
 
 
 def test_a_contract_covers_at_most_six_learners_of_the_employer(cast):
-    # CON-4
+    # CON-4: six learners of the employer in a semester.
+    spring = semester("2026/2027", 2)
     contract = make_contract(cast.preparer, cast.mentor, cast.school, whole_year=True)
     for n in range(6):
         learner = make_learner(cast.preparer, cast.school, first_name=f"L{n}")
-        plan = make_plan(cast.preparer, learner, on_semester=semester("2026/2027", 1 + n % 2))
+        plan = make_plan(cast.preparer, learner, on_semester=spring)
         advance_plan(plan, preparer=cast.preparer, mentor=cast.mentor, to="accepted")
         services.plan_attach_contract(actor=cast.preparer, plan=plan, contract=contract)
     learner = make_learner(cast.preparer, cast.school, first_name="Septītais")
-    seventh = make_plan(cast.preparer, learner, on_semester=semester("2026/2027", 2))
-    advance_plan(seventh, preparer=cast.preparer, mentor=cast.mentor, to="accepted")
+    seventh = make_plan(cast.preparer, learner, on_semester=spring)
+    # CAP-1 already stops the mentor accepting a seventh learner in the semester; the mentor
+    # is written straight to the plan here so that the contract's own guard, CON-4, refuses.
+    seventh.mentor = cast.mentor
+    seventh.save()
     with pytest.raises(ValidationError) as error:
         services.plan_attach_contract(actor=cast.preparer, plan=seventh, contract=contract)
     assert "contract" in error.value.message_dict
+    assert {e.code for e in error.value.error_dict["contract"]} == {"CON-4"}
 
 
 def test_the_contract_is_attached_only_after_the_mentor_accepted(cast, plan):
     # CON-1
     contract = make_contract(cast.preparer, cast.mentor, cast.school)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_attach_contract(actor=cast.preparer, plan=plan, contract=contract)
+    assert error.value.code == "CON-1"
 
 
 def test_a_minor_needs_the_parents_application_an_adult_signs_their_own(cast, client_for):
@@ -235,16 +247,21 @@ def test_the_agreement_is_printed_filled_in_with_blank_signature_lines(
 
 def test_the_agreement_scan_comes_after_the_four_fields(cast, accepted_plan):
     # AGR-2, AGR-3
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_upload_agreement_scan(
             actor=cast.preparer, plan=accepted_plan, file=pdf_upload()
         )
+    assert error.value.error_dict["file"][0].code == "AGR-2"
 
 
 def test_submitting_lists_everything_still_missing(cast, client_for, accepted_plan):
     # IAP-4, AGR-3, CON-1: what is missing is listed, not just refused.
     missing = services.plan_missing(accepted_plan)
     assert len(missing) == 4  # contract, application, agreement fields, agreement scan
+    with pytest.raises(ValidationError) as error:
+        services.plan_submit(actor=cast.preparer, plan=accepted_plan)
+    assert [e.code for e in error.value.error_list] == ["CON-1", "AGR-3", "AGR-2", "AGR-3"]
+    assert error.value.messages == missing
     response = client_for(cast.preparer).post(f"/iap/{accepted_plan.pk}/iesniegt/", follow=True)
     accepted_plan.refresh_from_db()
     assert accepted_plan.status == "draft"

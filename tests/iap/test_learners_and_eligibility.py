@@ -36,15 +36,18 @@ def test_a_learner_has_a_grade_in_general_and_a_course_in_vocational_education(c
     with pytest.raises(ValidationError) as error:
         make_learner(cast.preparer, cast.school, grade=None)
     assert "grade" in error.value.message_dict
+    assert error.value.error_dict["grade"][0].code == "ELIG-2"
     with pytest.raises(ValidationError) as error:
         make_learner(cast.preparer, cast.school, education="vocational", grade=None, course=5)
     assert "course" in error.value.message_dict
+    assert error.value.error_dict["course"][0].code == "max_value"  # the model's 1–4
     vocational = make_learner(
         cast.preparer, cast.school, education="vocational", grade=10, course=2
     )
     assert (vocational.grade, vocational.course) == (None, 2)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         make_learner(cast.preparer, cast.school, first_name="Cits", grade=13)
+    assert error.value.error_dict["grade"][0].code == "max_value"  # the model's 1–12
 
 
 def test_the_database_refuses_a_general_learner_with_a_course(cast, learner):
@@ -55,6 +58,7 @@ def test_the_database_refuses_a_general_learner_with_a_course(cast, learner):
 
 
 def test_the_same_learner_is_not_registered_twice_at_an_institution(cast, client_for, learner):
+    # IAP-1: data integrity; a child registered twice could get two plans in a semester.
     response = client_for(cast.preparer).post(
         "/izglitojamie/jauns/",
         {
@@ -67,6 +71,7 @@ def test_the_same_learner_is_not_registered_twice_at_an_institution(cast, client
     )
     assert response.status_code == 200
     assert response.context["form"].errors
+    assert response.context["form"].errors.as_data()["__all__"][0].code == "IAP-1"
     assert Learner.objects.count() == 1
     # The same child may be registered at another institution (after moving school).
     other = learner_register(
@@ -100,6 +105,7 @@ def test_a_learner_under_13_on_the_start_date_cannot_get_a_mentor(cast, client_f
     assert response.status_code == 200
     errors = response.context["form"].errors["start_date"]
     assert "12" in errors[0] and "13" in errors[0]
+    assert response.context["form"].errors.as_data()["start_date"][0].code == "ELIG-1"
     assert not Plan.objects.exists()
 
 
@@ -139,6 +145,7 @@ def test_module_i_categories_are_checked_against_the_learner(cast, category, gra
         with pytest.raises(ValidationError) as error:
             make_plan(cast.preparer, learner, module="I", category=category, risks=[])
         assert "category" in error.value.message_dict
+        assert {e.code for e in error.value.error_dict["category"]} == {"ELIG-3"}
 
 
 def test_module_i_needs_exactly_one_category(cast, learner):
@@ -146,6 +153,7 @@ def test_module_i_needs_exactly_one_category(cast, learner):
     with pytest.raises(ValidationError) as error:
         make_plan(cast.preparer, learner, module="I", category="", risks=[])
     assert "category" in error.value.message_dict
+    assert {e.code for e in error.value.error_dict["category"]} == {"ELIG-3"}
     plan = make_plan(cast.preparer, learner, module="II", category="c")
     assert plan.category == ""
     plan.category = "c"
@@ -166,9 +174,11 @@ def test_module_ii_needs_a_risk_and_other_needs_a_description(cast, client_for, 
     }
     no_risk = client.post(url, base)
     assert "risks" in no_risk.context["form"].errors
+    assert no_risk.context["form"].errors.as_data()["risks"][0].code == "ELIG-4"
     assert "Prot klausīties</textarea>" in no_risk.content.decode()  # nothing typed is lost
     undescribed = client.post(url, {**base, "risks": ["other"]})
     assert "other_risk" in undescribed.context["form"].errors
+    assert undescribed.context["form"].errors.as_data()["other_risk"][0].code == "ELIG-4"
     created = client.post(
         url, {**base, "risks": ["other", "immigrant"], "other_risk": "Bieži maina dzīvesvietu"}
     )

@@ -30,6 +30,7 @@ def test_one_plan_per_learner_per_semester(cast, client_for, plan):
         },
     )
     assert "semester" in response.context["form"].errors
+    assert response.context["form"].errors.as_data()["semester"][0].code == "IAP-1"
     duplicate = Plan(
         learner=plan.learner,
         semester=plan.semester,
@@ -62,6 +63,8 @@ def test_the_plan_records_the_talk_of_preparer_and_mentor(cast, client_for, lear
         },
     )
     assert "monthly_hours" in response.context["form"].errors
+    # CAP-2: at most 20 a month, the model field's own validator.
+    assert response.context["form"].errors.as_data()["monthly_hours"][0].code == "max_value"
     assert not Plan.objects.exists()
     plan = make_plan(cast.preparer, learner, module="I", category="c", risks=[], monthly_hours=20)
     page = client_for(cast.preparer).get(f"/iap/{plan.pk}/").content.decode()
@@ -181,13 +184,15 @@ def test_a_decline_is_recorded_not_an_error(cast, client_for, plan):
 def test_one_open_invitation_per_plan(cast, plan):
     # IAP-3: one mentor at a time, also for the database.
     services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.second_mentor)
+    assert error.value.code == "IAP-3"
     with pytest.raises(IntegrityError), transaction.atomic():
         Invitation.objects.create(plan=plan, mentor=cast.second_mentor, invited_by=cast.preparer)
 
 
 def test_a_mentor_cannot_answer_twice_or_for_someone_else(cast, client_for, plan):
+    # IAP-3: the mentor answers once; another mentor's invitation answers 404.
     services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
     invitation = Invitation.objects.get()
     services.invitation_accept(actor=cast.mentor_user, invitation=invitation)
@@ -195,6 +200,7 @@ def test_a_mentor_cannot_answer_twice_or_for_someone_else(cast, client_for, plan
         f"/uzaicinajumi/{invitation.pk}/", {"answer": "decline"}
     )
     assert again.status_code == 200
+    assert again.context["form"].errors.as_data()["__all__"][0].code == "IAP-3"
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
     assert (
@@ -232,8 +238,9 @@ def test_the_registry_shows_the_real_load_and_full_mentors_cannot_be_invited(
     registry = client_for(cast.preparer).get("/mentori/")
     mentor = next(m for m in registry.context["page"].object_list if m.pk == cast.mentor.pk)
     assert mentor.learner_count == 6
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
+    assert error.value.code == "CAP-1"
     # Learners of another semester do not count.
     other = make_plan(cast.preparer, plan.learner, on_semester=semester("2026/2027", 2))
     assert services.invitation_send(actor=cast.preparer, plan=other, mentor=cast.mentor).pk
@@ -319,5 +326,6 @@ def test_an_approved_plan_continues_next_semester_as_a_copied_draft(cast, client
 
 def test_a_draft_cannot_be_continued(cast, plan):
     # IAP-8
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.plan_continue(actor=cast.preparer, plan=plan)
+    assert error.value.code == "IAP-8"

@@ -1,11 +1,14 @@
 import io
+import tracemalloc
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from mentors import services, tasks
 from mentors.models import Mentor, RegistryImport
 from skola_kopiena.accounts.models import Role
+from skola_kopiena.accounts.permissions import acting_for
 
 HEADING = "vārds;uzvārds;e-pasts;tālrunis;apliecības numurs;reģions;pašvaldības\n"
 
@@ -141,11 +144,14 @@ def test_an_unreadable_file_gets_a_clear_error_at_the_field(cast, client_for, na
     assert not RegistryImport.objects.exists()
 
 
-def test_missing_columns_are_named(cast, client_for):
+def test_missing_columns_are_named_at_the_field_and_nothing_is_stored(cast, client_for):
     file = SimpleUploadedFile("mentori.csv", "vārds,uzvārds\nJana,Kļava\n".encode())
-    upload(client_for(cast.staff), file)
-    message = RegistryImport.objects.get().errors[0]["message"]
-    assert "e-pasts" in message and "apliecības numurs" in message
+    response = upload(client_for(cast.staff), file)
+    assert response.status_code == 200
+    [error] = response.context["form"].errors.as_data()["file"]
+    assert error.code == "import_heading"
+    assert "e-pasts" in error.message and "apliecības numurs" in error.message
+    assert not RegistryImport.objects.exists()
 
 
 def test_a_windows_1257_csv_is_read_with_its_latvian_letters(cast, client_for):
@@ -154,3 +160,164 @@ def test_a_windows_1257_csv_is_read_with_its_latvian_letters(cast, client_for):
     upload(client_for(cast.staff), file)
     imp = RegistryImport.objects.get()
     assert imp.errors == [] and imp.rows[0]["last_name"] == "Kļava"
+
+
+def mentor_rows(count, start=0):
+    return "".join(
+        f"Vārds{n};Uzvārds{n};m{n}@example.lv;+371 2{n:07d};SK-{n};riga;Rīga\n"
+        for n in range(start, start + count)
+    )
+
+
+def xlsx_upload(rows, name="mentori.xlsx"):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def heading_and(body):
+    return [HEADING.strip().split(";"), *(line.split(";") for line in body.splitlines())]
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        lambda: csv_upload(mentor_rows(5001)),
+        lambda: xlsx_upload(heading_and(mentor_rows(5001))),
+    ],
+    ids=["csv", "xlsx"],
+)
+def test_a_file_of_more_than_5000_mentors_is_refused_at_the_field(cast, client_for, file):
+    response = upload(client_for(cast.staff), file())
+    assert response.status_code == 200
+    [error] = response.context["form"].errors.as_data()["file"]
+    assert error.code == "import_too_many_rows" and "5000" in error.message
+    assert not RegistryImport.objects.exists()
+
+
+def test_blank_rows_do_not_count_against_the_cap(cast, client_for, monkeypatch):
+    monkeypatch.setattr(services, "REGISTRY_IMPORT_MAX_ROWS", 2)
+    client = client_for(cast.staff)
+    upload(client, csv_upload(mentor_rows(1) + ";;;;;;\n\n" + mentor_rows(1, start=1)))
+    assert RegistryImport.objects.get().total_rows == 2
+    response = upload(client, csv_upload(mentor_rows(3, start=2)))
+    assert response.context["form"].errors.as_data()["file"][0].code == "import_too_many_rows"
+
+
+def test_an_xlsx_declaring_16384_columns_is_read_in_little_memory(cast):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in heading_and(mentor_rows(300)):
+        sheet.append(row)
+    sheet.cell(row=1, column=16384, value="XFD")  # the sheet now declares A1:XFD301
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    file = SimpleUploadedFile("plats.xlsx", buffer.getvalue())
+    tracemalloc.start()
+    try:
+        registry_import = services.registry_import_preview(
+            actor=cast.admin, acting=acting_for(cast.admin), upload=file
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert registry_import.errors == [] and len(registry_import.rows) == 300
+    # Every row padded to 16,384 cells took 40 MB.
+    assert peak < 20 * 1024 * 1024
+
+
+def test_a_large_file_is_checked_in_the_background_while_its_page_shows_progress(
+    cast, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = client_for(cast.staff)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = upload(client, csv_upload(mentor_rows(501)))
+    imp = RegistryImport.objects.get()
+    assert response["Location"] == f"/mentori/imports/{imp.pk}/"
+    assert (imp.status, imp.total_rows, imp.checked_rows) == ("checking", 501, 0)
+    assert imp.rows == [] and imp.errors == []
+    page = client.get(f"/mentori/imports/{imp.pk}/").content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<progress max="501" value="0">' in page
+    assert '<div class="actions"><button type="submit">' not in page  # nothing to import yet
+
+    pages_while_checking = []
+    parse = services.parse_registry_rows
+
+    def parse_and_look(*args, progress, **kwargs):
+        def look(checked):
+            progress(checked)
+            pages_while_checking.append(client.get(f"/mentori/imports/{imp.pk}/").content.decode())
+
+        return parse(*args, progress=look, **kwargs)
+
+    monkeypatch.setattr(services, "parse_registry_rows", parse_and_look)
+    for callback in callbacks:
+        callback()  # the task, run eagerly as without a broker
+
+    assert len(pages_while_checking) == 5  # every 100 rows
+    assert '<progress max="501" value="300">' in pages_while_checking[2]
+    imp.refresh_from_db()
+    assert (imp.status, imp.checked_rows, len(imp.rows), imp.errors) == ("preview", 501, 501, [])
+    page = client.get(f"/mentori/imports/{imp.pk}/").content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "m500@example.lv" in page
+    assert '<div class="actions"><button type="submit">' in page
+
+
+def test_the_background_check_keeps_the_region_limit_of_who_uploaded(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    body = (
+        mentor_rows(500)
+        + "Uģis;Ērglis;ugis@example.lv;+371 2111 1112;SK-9002;vidzeme;Cēsu novads\n"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        upload(client_for(cast.staff), csv_upload(body))
+    imp = RegistryImport.objects.get()
+    assert imp.status == RegistryImport.Status.CHECKING
+    for callback in callbacks:
+        callback()
+    imp.refresh_from_db()
+    assert [e["row"] for e in imp.errors] == [502]
+    assert "Vidzemes" in imp.errors[0]["message"]
+
+
+def test_the_background_check_is_safe_to_run_twice(
+    cast, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "REGISTRY_IMPORT_BACKGROUND_ROWS", 2)
+    client = client_for(cast.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, csv_upload(mentor_rows(3)))
+    imp = RegistryImport.objects.get()
+    assert imp.status == RegistryImport.Status.PREVIEW and len(imp.rows) == 3
+    versions = imp.history.count()
+    tasks.check_registry_import(imp.pk, [cast.riga.pk])
+    assert imp.history.count() == versions
+    client.post(f"/mentori/imports/{imp.pk}/")
+    # A late second run leaves the imported file imported.
+    tasks.check_registry_import(imp.pk, [cast.riga.pk])
+    imp.refresh_from_db()
+    assert imp.status == RegistryImport.Status.IMPORTED and imp.imported_count == 3
+    assert Mentor.objects.count() == 5
+
+
+def test_a_file_still_being_checked_cannot_be_imported(
+    cast, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "REGISTRY_IMPORT_BACKGROUND_ROWS", 2)
+    client = client_for(cast.staff)
+    with django_capture_on_commit_callbacks():
+        upload(client, csv_upload(mentor_rows(3)))
+    imp = RegistryImport.objects.get()
+    response = client.post(f"/mentori/imports/{imp.pk}/")
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    imp.refresh_from_db()
+    assert imp.status == RegistryImport.Status.CHECKING
+    assert Mentor.objects.count() == 2

@@ -143,10 +143,12 @@ def test_a_change_request_that_changes_nothing_is_refused_at_the_form(cast, clie
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+    assert response.context["form"].errors.as_data()["__all__"][0].code == "REG-3"
     assert not ChangeRequest.objects.exists()
 
 
 def test_a_bad_phone_number_is_shown_at_the_field_and_the_rest_is_kept(cast, client_for):
+    # REG-1: the entry's phone, checked by the model's validator (Django's code).
     response = client_for(cast.mentor_user).post(
         "/mentori/mans-ieraksts/izmainas/",
         {
@@ -159,6 +161,7 @@ def test_a_bad_phone_number_is_shown_at_the_field_and_the_rest_is_kept(cast, cli
     )
     assert response.status_code == 200
     assert "phone" in response.context["form"].errors
+    assert response.context["form"].errors.as_data()["phone"][0].code == "invalid"
     page = response.content.decode()
     assert "jauns@example.lv" in page and "Mana piezīme" in page
 
@@ -166,8 +169,9 @@ def test_a_bad_phone_number_is_shown_at_the_field_and_the_rest_is_kept(cast, cli
 def test_only_one_request_waits_at_a_time(cast):
     # REG-3
     change_request_submit(actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2111 2222")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         change_request_submit(actor=cast.mentor_user, mentor=cast.mentor, phone="+371 2111 3333")
+    assert error.value.code == "REG-3"
     assert ChangeRequest.objects.get().phone == "+371 2111 2222"
 
 
@@ -206,6 +210,7 @@ def test_staff_reject_a_change_with_a_reason_the_mentor_sees(cast, client_for):
     )
     assert no_reason.status_code == 200
     assert "decision_note" in no_reason.context["form"].errors
+    assert no_reason.context["form"].errors.as_data()["decision_note"][0].code == "REG-3"
     staff.post(
         f"/mentori/izmainu-pieprasijumi/{request.pk}/",
         {
@@ -232,6 +237,7 @@ def test_a_decided_request_cannot_be_decided_again(cast, client_for):
         f"/mentori/izmainu-pieprasijumi/{request.pk}/", {"decision": "reject", "decision_note": "x"}
     )
     assert again.status_code == 200
+    assert again.context["form"].errors.as_data()["__all__"][0].code == "REG-3"
     request.refresh_from_db()
     assert request.status == ChangeRequest.Status.APPLIED
 

@@ -84,7 +84,7 @@ def test_mentoring_is_refused_in_the_winter_and_summer_breaks_with_the_reason(sc
     assert str(SchoolBreak.Kind.WINTER.label) in winter.reason
     assert "21.12.2026" in winter.reason
     summer = mentoring_allowed(day=D(2027, 7, 15), institution=school, grade=8)
-    assert not summer
+    assert not summer and summer.code == "CAL-3"
     assert str(SchoolBreak.Kind.SUMMER.label) in summer.reason
 
 
@@ -123,6 +123,16 @@ def test_only_a_vocational_institution_sets_its_own_semester_dates(school):
     with pytest.raises(ValidationError) as error:
         own.full_clean()
     assert "institution" in error.value.message_dict
+    assert error.value.error_dict["institution"][0].code == "CAL-2"
+
+
+def test_a_grades_own_semester_end_comes_after_the_semesters_start(db):
+    # CAL-2: data integrity of the second semester's end by grade (9, 12).
+    semester = Semester.objects.get(school_year__name="2026/2027", number=2)
+    semester.end_date_grade_9 = semester.start_date
+    with pytest.raises(ValidationError) as error:
+        semester.full_clean()
+    assert error.value.error_dict["end_date_grade_9"][0].code == "CAL-2"
 
 
 def test_staff_corrections_to_the_calendar_take_effect_at_once(school):

@@ -20,6 +20,9 @@ def test_an_approval_day_that_is_not_in_every_month_is_refused(db, day):
     with pytest.raises(ValidationError) as error:
         institution.full_clean()
     assert "hours_approval_day" in error.value.message_dict
+    # The model field's own validators keep Django's codes.
+    expected = "min_value" if day < 1 else "max_value"
+    assert error.value.error_dict["hours_approval_day"][0].code == expected
     with pytest.raises(IntegrityError), transaction.atomic():
         institution.save()
 

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -13,6 +14,7 @@ from diary.models import DiaryMonth
 from skola_kopiena.accounts.models import AccessLog
 from tests.factories import (
     advance_plan,
+    confirm_month,
     make_contract,
     make_learner,
     make_plan,
@@ -42,7 +44,7 @@ def confirmed_month(cast, active_plan, meet):
     diary_services.month_upload_scan(
         actor=cast.mentor_user, plan=active_plan, month=NOVEMBER, file=pdf_upload("grafiks.pdf")
     )
-    return diary_services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+    return confirm_month(active_plan, NOVEMBER)
 
 
 def test_the_employers_approver_sees_the_queue_with_date_time_hours_topic_and_scan(
@@ -58,11 +60,13 @@ def test_the_employers_approver_sees_the_queue_with_date_time_hours_topic_and_sc
 
 
 def test_the_approval_deadline_is_the_employers_own(cast, client_for, confirmed_month):
-    # APR-2
+    # APR-2: November's hours by the employer's day of December.
     cast.school.hours_approval_day = 7
     cast.school.save()
     response = client_for(cast.approver).get("/stundas/")
-    assert response.context["deadline"] == D(2026, 12, 7)
+    (month,) = response.context["months"]
+    assert month.approval_deadline == D(2026, 12, 7) and not month.is_overdue
+    assert "07.12.2026" in response.content.decode()
 
 
 def test_approving_locks_the_month(cast, client_for, confirmed_month):
@@ -73,7 +77,7 @@ def test_approving_locks_the_month(cast, client_for, confirmed_month):
     confirmed_month.refresh_from_db()
     assert confirmed_month.status == DiaryMonth.Status.APPROVED
     assert confirmed_month.decided_by == cast.approver
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         diary_services.entry_create(
             actor=cast.mentor_user,
             plan=confirmed_month.plan,
@@ -83,6 +87,7 @@ def test_approving_locks_the_month(cast, client_for, confirmed_month):
             place="Parks",
             topic="x",
         )
+    assert error.value.error_dict["date"][0].code == "DIA-7"  # locked for the mentor
 
 
 def test_a_returned_month_goes_back_to_the_mentor_with_the_reason(
@@ -90,9 +95,15 @@ def test_a_returned_month_goes_back_to_the_mentor_with_the_reason(
 ):
     # APR-3
     client = client_for(cast.approver)
-    client.post(f"/stundas/{confirmed_month.pk}/lemums/", {"decision": "return", "reason": ""})
+    no_reason = client.post(
+        f"/stundas/{confirmed_month.pk}/lemums/", {"decision": "return", "reason": ""}
+    )
     confirmed_month.refresh_from_db()
     assert confirmed_month.status == DiaryMonth.Status.CONFIRMED  # a reason is required
+    with pytest.raises(ValidationError) as error:
+        services.month_return(actor=cast.approver, diary_month=confirmed_month, reason=" ")
+    assert error.value.error_dict["reason"][0].code == "APR-3"
+    assert error.value.messages[0] in [m.message for m in get_messages(no_reason.wsgi_request)]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"/stundas/{confirmed_month.pk}/lemums/",
@@ -108,9 +119,7 @@ def test_a_returned_month_goes_back_to_the_mentor_with_the_reason(
     )
     assert "Grafikā trūkst paraksta" in page
     # The mentor corrects and confirms again.
-    month = diary_services.month_confirm(
-        actor=cast.mentor_user, plan=confirmed_month.plan, month=NOVEMBER
-    )
+    month = confirm_month(confirmed_month.plan, NOVEMBER)
     assert month.status == DiaryMonth.Status.CONFIRMED
 
 
@@ -149,7 +158,7 @@ def test_a_youth_centre_approves_the_months_of_the_mentors_it_employs(cast, clie
     diary_services.month_upload_scan(
         actor=cast.mentor_user, plan=plan, month=NOVEMBER, file=pdf_upload()
     )
-    month = diary_services.month_confirm(actor=cast.mentor_user, plan=plan, month=NOVEMBER)
+    month = confirm_month(plan, NOVEMBER)
     assert list(client_for(cast.youth_approver).get("/stundas/").context["months"]) == [month]
     assert list(client_for(cast.approver).get("/stundas/").context["months"]) == []
 
@@ -166,9 +175,13 @@ def test_only_project_staff_reopen_an_approved_month_with_a_reason(
         == 403
     )
     staff = client_for(cast.staff)
-    staff.post(f"/stundas/{confirmed_month.pk}/atvert/", {"reason": ""})
+    no_reason = staff.post(f"/stundas/{confirmed_month.pk}/atvert/", {"reason": ""})
     confirmed_month.refresh_from_db()
     assert confirmed_month.status == DiaryMonth.Status.APPROVED
+    with pytest.raises(ValidationError) as error:
+        services.month_reopen(actor=cast.staff, diary_month=confirmed_month, reason=" ")
+    assert error.value.error_dict["reason"][0].code == "APR-3"
+    assert error.value.messages[0] in [m.message for m in get_messages(no_reason.wsgi_request)]
     staff.post(f"/stundas/{confirmed_month.pk}/atvert/", {"reason": "Neatbilst grafikam"})
     confirmed_month.refresh_from_db()
     assert confirmed_month.status == DiaryMonth.Status.RETURNED
@@ -246,7 +259,7 @@ def test_the_approval_queue_keeps_its_query_count(cast, client_for, confirmed_mo
         diary_services.month_upload_scan(
             actor=cast.mentor_user, plan=plan, month=NOVEMBER, file=pdf_upload()
         )
-        diary_services.month_confirm(actor=cast.mentor_user, plan=plan, month=NOVEMBER)
+        confirm_month(plan, NOVEMBER)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/stundas/")
     assert len(response.context["months"]) == 6
@@ -261,10 +274,11 @@ def test_two_approvers_approving_one_month_at_once_leave_one_approval(cast, acti
     diary_services.month_upload_scan(
         actor=cast.mentor_user, plan=active_plan, month=NOVEMBER, file=pdf_upload()
     )
-    month = diary_services.month_confirm(actor=cast.mentor_user, plan=active_plan, month=NOVEMBER)
+    month = confirm_month(active_plan, NOVEMBER)
     results = race(lambda: services.month_approve(actor=cast.approver, diary_month=month))
     refusals = [r for r in results if isinstance(r, ValidationError)]
     assert len(refusals) == 1 and len(results) == 2
+    assert refusals[0].code == "APR-3"
     assert DiaryMonth.history.filter(id=month.pk, status="approved").count() == 1
 
 
@@ -279,9 +293,7 @@ def test_the_employers_approver_is_told_once_that_hours_wait(
         actor=cast.mentor_user, plan=active_plan, month=NOVEMBER, file=pdf_upload()
     )
     with django_capture_on_commit_callbacks(execute=True):
-        month = diary_services.month_confirm(
-            actor=cast.mentor_user, plan=active_plan, month=NOVEMBER
-        )
+        month = confirm_month(active_plan, NOVEMBER)
     assert [m.to for m in mail.outbox] == [[cast.approver.email]]
     assert "/stundas/" in mail.outbox[0].body
     assert notify_month_confirmed(month.pk, month.confirmed_at.isoformat()) == 0

@@ -111,9 +111,33 @@ class Command(BaseCommand):
             create_plans(institutions=institutions, mentors=mentors, warn=self.stderr.write)
             # Their diaries: meetings, confirmed months and the employers' decisions.
             create_diaries(warn=self.stderr.write)
+            self._diary_reads()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<20} {role}")
+
+    def _diary_reads(self):
+        """ACC-1: the access log a coordinator finds: their checks of approved months
+        against the full diary (APR-4), and the approver's reads of the hours to approve."""
+        from diary.models import DiaryMonth
+        from skola_kopiena.accounts.models import AccessLog
+        from skola_kopiena.accounts.permissions import acting_for
+        from skola_kopiena.accounts.services import access_log_record
+
+        staff = User.objects.get(email="staff@demo.lv")
+        if AccessLog.objects.filter(user=staff).exists():
+            return
+        approved = DiaryMonth.objects.filter(
+            status=DiaryMonth.Status.APPROVED,
+            plan__learner__institution__municipality__region__code="riga",
+        ).select_related("plan__learner__institution__municipality", "plan__mentor")
+        for diary_month in approved.order_by("-month")[:6]:
+            access_log_record(
+                acting=acting_for(staff),
+                action=AccessLog.Action.READ_DIARY,
+                obj=diary_month.plan,
+                month=diary_month.month,
+            )
 
     def _institutions(self):
         municipalities = {m.name: m for m in Municipality.objects.all()}
