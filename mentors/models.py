@@ -158,6 +158,8 @@ class RegistryImport(models.Model):
         # A large file is checked in the background (mentors.tasks) before its preview.
         CHECKING = "checking", _("being checked")
         PREVIEW = "preview", _("preview")
+        # A large file is imported in the background too, all or nothing.
+        IMPORTING = "importing", _("being imported")
         IMPORTED = "imported", _("imported")
 
     source_file = PrivateFileField(_("file"), kinds=SPREADSHEET_KINDS)

@@ -7,6 +7,7 @@ from contextlib import closing
 from itertools import islice
 from pathlib import PurePosixPath
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
@@ -420,9 +421,32 @@ def registry_import_checked(*, actor, registry_import, rows, errors):
     return registry_import
 
 
+def _registry_clashes(rows):
+    """REG-1: emails and certificate numbers of `rows` that the registry holds by now."""
+    emails = [r["email"] for r in rows]
+    certificates = [r["certificate_number"] for r in rows]
+    return sorted(
+        [
+            *Mentor.objects.annotate(lower_email=Lower("email"))
+            .filter(lower_email__in=emails)
+            .values_list("lower_email", flat=True),
+            *Mentor.objects.filter(certificate_number__in=certificates).values_list(
+                "certificate_number", flat=True
+            ),
+        ]
+    )
+
+
+def _clash_message(clashes):
+    return _("Meanwhile these entered the registry: %(values)s. Upload the file again.") % {
+        "values": ", ".join(clashes)
+    }
+
+
 @service
 def registry_import_confirm(*, actor, acting, registry_import):
-    """All or nothing: rows are checked again against today's registry, then saved together."""
+    """All or nothing: rows are checked again against today's registry, then saved together;
+    a large file in the background (`registry_import_rows`) while its page shows progress."""
     registry_import = RegistryImport.objects.select_for_update().get(pk=registry_import.pk)
     if registry_import.status == RegistryImport.Status.CHECKING:
         raise ValidationError(
@@ -432,24 +456,46 @@ def registry_import_confirm(*, actor, acting, registry_import):
     if registry_import.status != RegistryImport.Status.PREVIEW:
         raise ValidationError(_("This file has already been imported."), code="import_done")
     if registry_import.errors:
-        raise ValidationError(_("Correct the rows with errors and upload the file again."))
-    # Re-check against the registry as it is now: someone may have added a mentor since.
-    emails = [r["email"] for r in registry_import.rows]
-    certificates = [r["certificate_number"] for r in registry_import.rows]
-    clashes = [
-        *Mentor.objects.annotate(lower_email=Lower("email"))
-        .filter(lower_email__in=emails)
-        .values_list("lower_email", flat=True),
-        *Mentor.objects.filter(certificate_number__in=certificates).values_list(
-            "certificate_number", flat=True
-        ),
-    ]
-    if clashes:
         raise ValidationError(
-            _("Meanwhile these entered the registry: %(values)s. Upload the file again.")
-            % {"values": ", ".join(sorted(clashes))}
+            _("Correct the rows with errors and upload the file again."), code="REG-1"
         )
-    for row in registry_import.rows:
+    # Re-check against the registry as it is now: someone may have added a mentor since.
+    clashes = _registry_clashes(registry_import.rows)
+    if clashes:
+        raise ValidationError(_clash_message(clashes), code="REG-1")
+    if len(registry_import.rows) > REGISTRY_IMPORT_BACKGROUND_ROWS:
+        registry_import.status = RegistryImport.Status.IMPORTING
+        registry_import.save()
+        transaction.on_commit(
+            lambda: tasks.import_registry_rows.delay(registry_import.pk, actor.pk)
+        )
+        return registry_import
+    return _import_rows(registry_import, actor)
+
+
+@service
+def registry_import_rows(*, actor, registry_import_id):
+    """The background import of a large file (mentors.tasks): all or nothing, and once."""
+    registry_import = RegistryImport.objects.select_for_update().get(pk=registry_import_id)
+    if registry_import.status != RegistryImport.Status.IMPORTING:
+        return registry_import
+    clashes = _registry_clashes(registry_import.rows)
+    if clashes:
+        registry_import.status = RegistryImport.Status.PREVIEW
+        registry_import.errors = [{"row": 0, "message": _clash_message(clashes)}]
+        registry_import.save()
+        return registry_import
+    return _import_rows(registry_import, actor)
+
+
+def registry_import_progress_key(registry_import):
+    return f"registry-import-{registry_import.pk}-imported"
+
+
+def _import_rows(registry_import, actor):
+    # The rows land in one transaction, invisible to the page until the end: the count of
+    # rows done so far goes through the cache for the progress bar.
+    for number, row in enumerate(registry_import.rows, start=1):
         mentor = Mentor(
             first_name=row["first_name"],
             last_name=row["last_name"],
@@ -462,6 +508,8 @@ def registry_import_confirm(*, actor, acting, registry_import):
         mentor.user = mentor_account_ensure(actor=actor, mentor=mentor)
         mentor.save()
         mentor.municipalities.set(row["municipality_ids"])
+        if number % 100 == 0:
+            cache.set(registry_import_progress_key(registry_import), number, timeout=3600)
     registry_import.status = RegistryImport.Status.IMPORTED
     registry_import.imported_at = timezone.now()
     registry_import.imported_count = len(registry_import.rows)

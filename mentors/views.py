@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from .forms import (
     RegistryImportForm,
     RegistrySearchForm,
 )
-from .models import ChangeRequest
+from .models import ChangeRequest, RegistryImport
 
 PAGE_SIZE = 50
 
@@ -198,13 +199,15 @@ def registry_import_preview(request, pk):
     registry_import = permissions.get_registry_import_for(request.acting, pk)
     if request.method == "POST":
         try:
-            services.registry_import_confirm(
+            registry_import = services.registry_import_confirm(
                 actor=request.user, acting=request.acting, registry_import=registry_import
             )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         else:
+            if registry_import.status == RegistryImport.Status.IMPORTING:
+                return redirect("mentors:import_preview", pk=registry_import.pk)
             messages.success(
                 request,
                 _("%(count)s mentors have been added to the registry.")
@@ -212,4 +215,9 @@ def registry_import_preview(request, pk):
             )
             return redirect("mentors:registry")
         registry_import.refresh_from_db()
-    return render(request, "mentors/import_preview.html", {"import": registry_import})
+    context = {"import": registry_import}
+    if registry_import.status == RegistryImport.Status.IMPORTING:
+        context["imported_so_far"] = cache.get(
+            services.registry_import_progress_key(registry_import), 0
+        )
+    return render(request, "mentors/import_preview.html", context)

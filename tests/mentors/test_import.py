@@ -299,7 +299,8 @@ def test_the_background_check_is_safe_to_run_twice(
     versions = imp.history.count()
     tasks.check_registry_import(imp.pk, [cast.riga.pk])
     assert imp.history.count() == versions
-    client.post(f"/mentori/imports/{imp.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/mentori/imports/{imp.pk}/")  # imported in the background too
     # A late second run leaves the imported file imported.
     tasks.check_registry_import(imp.pk, [cast.riga.pk])
     imp.refresh_from_db()
@@ -321,3 +322,69 @@ def test_a_file_still_being_checked_cannot_be_imported(
     imp.refresh_from_db()
     assert imp.status == RegistryImport.Status.CHECKING
     assert Mentor.objects.count() == 2
+
+
+def _checked_large_import(client, django_capture_on_commit_callbacks, rows=501):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, csv_upload(mentor_rows(rows)))
+    imp = RegistryImport.objects.get()
+    assert imp.status == "preview"
+    return imp
+
+
+def test_a_large_file_is_imported_in_the_background_while_its_page_shows_progress(
+    cast, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    # REG-1: all or nothing, without holding a request open for minutes.
+    client = client_for(cast.staff)
+    imp = _checked_large_import(client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(f"/mentori/imports/{imp.pk}/")
+    assert response["Location"] == f"/mentori/imports/{imp.pk}/"
+    imp.refresh_from_db()
+    before = Mentor.objects.count()
+    assert imp.status == "importing"
+    page = client.get(f"/mentori/imports/{imp.pk}/").content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<progress max="501" value="0">' in page
+
+    services.cache.set(services.registry_import_progress_key(imp), 300)
+    page = client.get(f"/mentori/imports/{imp.pk}/").content.decode()
+    assert '<progress max="501" value="300">' in page
+
+    progress = []
+    real_set = services.cache.set
+
+    def set_and_note(key, value, **kwargs):
+        progress.append(value)
+        real_set(key, value, **kwargs)
+
+    monkeypatch.setattr(services.cache, "set", set_and_note)
+    for callback in callbacks:
+        callback()  # the task, run eagerly as without a broker
+    assert progress == [100, 200, 300, 400, 500]
+    imp.refresh_from_db()
+    assert (imp.status, imp.imported_count) == ("imported", 501)
+    assert Mentor.objects.count() == before + 501
+
+
+def test_the_background_import_is_safe_to_run_twice_and_rechecks_the_registry(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    from tests.factories import MentorFactory
+
+    client = client_for(cast.staff)
+    imp = _checked_large_import(client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(f"/mentori/imports/{imp.pk}/")
+    # Meanwhile one of the file's mentors entered the registry another way.
+    first = imp.rows[0]
+    MentorFactory(email=first["email"])
+    for callback in callbacks:
+        callback()
+    imp.refresh_from_db()
+    assert imp.status == "preview" and first["email"] in imp.errors[0]["message"]
+    assert not Mentor.objects.filter(certificate_number=imp.rows[1]["certificate_number"]).exists()
+    tasks.import_registry_rows(imp.pk, cast.staff.pk)  # a second run changes nothing
+    imp.refresh_from_db()
+    assert imp.status == "preview"
