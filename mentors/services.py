@@ -81,9 +81,15 @@ def change_request_apply(*, actor, change_request, note=""):
     change_request = _lock_pending(change_request)
     mentor = Mentor.objects.select_for_update().get(pk=change_request.mentor_id)
     if change_request.email:
-        if Mentor.objects.filter(email__iexact=change_request.email).exclude(pk=mentor.pk).exists():
+        # REG-1: the mentor logs in with the registry's email, so no other mentor or login
+        # may use it, in any capitals.
+        taken = Mentor.objects.filter(email__iexact=change_request.email).exclude(pk=mentor.pk)
+        other_login = User.objects.filter(email__iexact=change_request.email)
+        if mentor.user_id:
+            other_login = other_login.exclude(pk=mentor.user_id)
+        if taken.exists() or other_login.exists():
             raise ValidationError(
-                _("Another mentor already uses the email %(email)s.")
+                _("Another mentor or login already uses the email %(email)s.")
                 % {"email": change_request.email},
                 code="REG-1",
             )

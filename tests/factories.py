@@ -77,7 +77,21 @@ __all__ = ["PASSWORD", "Role"]
 
 # --- Plans: built through the same services the portal uses ------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _one_page_pdf():
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# A whole PDF of one blank A4 page: uploads are checked as a whole (it must parse).
+PDF_BYTES = _one_page_pdf()
 
 
 def pdf_upload(name="dokuments.pdf"):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 ASICE_MIMETYPE = b"application/vnd.etsi.asic-e+zip"
 
@@ -237,7 +238,15 @@ def _pdf_is_whole(upload):
     # merely starts with %PDF-.
     upload.seek(max(0, upload.size - PDF_TAIL_BYTES))
     tail = upload.read(PDF_TAIL_BYTES)
-    return b"%%EOF" in tail and (b"startxref" in tail or b"trailer" in tail)
+    if not (b"%%EOF" in tail and (b"startxref" in tail or b"trailer" in tail)):
+        return False
+    # And it parses: a catalogue with at least one page. pypdf reads the cross-reference
+    # table and the page tree only, within the upload's 10 MB.
+    upload.seek(0)
+    try:
+        return len(PdfReader(upload, strict=False).pages) > 0
+    except Exception:
+        return False
 
 
 def _jpeg_is_whole(upload):

@@ -111,6 +111,13 @@ HOSTILE = [
         "file_damaged",
         id="html-starting-with-pdf",
     ),
+    P(
+        "lapa.pdf",
+        lambda: b"%PDF-1.7\n<html><script>alert(1)</script></html>\ntrailer<<>>\nstartxref\n9\n%%EOF\n",
+        DOCUMENT_KINDS,
+        "file_damaged",
+        id="html-with-a-pdf-head-and-tail",
+    ),
     P("puse.pdf", lambda: pdf()[:-200], DOCUMENT_KINDS, "file_damaged", id="truncated-pdf"),
     P("puse.jpg", lambda: image("JPEG")[:-40], DOCUMENT_KINDS, "file_damaged", id="truncated-jpeg"),
     P("puse.png", lambda: image("PNG")[:-20], DOCUMENT_KINDS, "file_damaged", id="truncated-png"),

@@ -17,8 +17,9 @@ from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.permissions import acting_for
 from skola_kopiena.files.fields import PrivateUploadField
 from skola_kopiena.files.validation import validate_upload
+from tests.factories import PDF_BYTES
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 def _image(kind):
