@@ -4,8 +4,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from skola_kopiena.accounts import permissions
-
+from . import policies
 from .models import DiaryEntry, DiaryMonth, month_start, next_month_start
 from .services import month_limit
 
@@ -15,9 +14,9 @@ def month_bounds(first_day):
 
 
 def visible_entries(access, entries):
-    """DIA-6: diary entries as rows holding only the fields the access level sees (the
-    permission module's table), in date order; none for the preparer."""
-    fields = permissions.diary_fields(access)
+    """DIA-6: diary entries as rows holding only the fields the access level sees
+    (`policies.DIARY_FIELDS`), in date order; none for the preparer."""
+    fields = policies.diary_fields(access)
     if not fields:
         return []
     return list(

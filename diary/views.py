@@ -10,12 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from iap.forms import UploadForm
 from skola_kopiena import parsing
-from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.forms import add_service_errors
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import EntryForm, MonthDecisionForm
 from .models import DiaryEntry, DiaryMonth
 
@@ -31,7 +30,7 @@ def _month_url(plan, day):
 
 @require_http_methods(["GET"])
 def diary_current(request, plan_pk):
-    plan = permissions.get_diary_plan_for(request.acting, plan_pk)
+    plan = policies.get_diary_plan_for(request.acting, plan_pk)
     today = timezone.localdate()
     day = min(max(today, plan.start_date), plan.last_mentoring_day)
     return redirect(*_month_url(plan, day))
@@ -40,12 +39,12 @@ def diary_current(request, plan_pk):
 @require_http_methods(["GET"])
 def diary_month(request, plan_pk, year, month):
     acting = request.acting
-    plan = permissions.get_diary_plan_for(acting, plan_pk)
+    plan = policies.get_diary_plan_for(acting, plan_pk)
     first_day = _first_day(year, month)
-    access = permissions.diary_access(acting, plan)
-    own = permissions.is_own_diary(acting, plan)
+    access = policies.diary_access(acting, plan)
+    own = policies.is_own_diary(acting, plan)
     record = DiaryMonth.objects.filter(plan=plan, month=first_day).first()
-    if permissions.reads_diary_content(acting, plan):  # ACC-1
+    if policies.reads_diary_content(acting, plan):  # ACC-1
         access_log_record(
             acting=acting, action=AccessLog.Action.READ_DIARY, obj=plan, month=first_day
         )
@@ -57,7 +56,7 @@ def diary_month(request, plan_pk, year, month):
         "entries": entries,
         "record": record,
         "access": access,
-        "fields": permissions.diary_fields(access),
+        "fields": policies.diary_fields(access),
         "own": own,
         "months": selectors.plan_months(plan),
         "used": used,
@@ -67,8 +66,8 @@ def diary_month(request, plan_pk, year, month):
         "problems": services.month_problems(plan, first_day) if own else [],
         "scan_form": UploadForm(label=_("Scan of the signed timesheet")),
         "decision_form": MonthDecisionForm(),
-        "can_decide": permissions.can_decide_month(acting, plan),
-        "can_reopen": permissions.can_reopen_month(acting, plan),
+        "can_decide": policies.can_decide_month(acting, plan),
+        "can_reopen": policies.can_reopen_month(acting, plan),
         "locked": bool(record and record.is_locked_for_mentor),
         "now": timezone.now(),
     }
@@ -76,8 +75,8 @@ def diary_month(request, plan_pk, year, month):
 
 
 def _own_plan(request, plan_pk):
-    plan = permissions.get_diary_plan_for(request.acting, plan_pk)
-    if not permissions.is_own_diary(request.acting, plan):
+    plan = policies.get_diary_plan_for(request.acting, plan_pk)
+    if not policies.is_own_diary(request.acting, plan):
         raise PermissionDenied
     return plan
 

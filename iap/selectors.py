@@ -1,16 +1,17 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from mentors import policies as mentors_policies
 from mentors.selectors import mentors_with_load
-from skola_kopiena.accounts import permissions
 from skola_kopiena.collation import latvian
 from skola_kopiena.schools.models import Municipality
 
+from . import policies
 from .models import Invitation, Plan
 
 
 def plan_list(acting, *, status=None):
     plans = (
-        permissions.plans_for(acting)
+        policies.plans_for(acting)
         .select_related("learner__institution", "semester__school_year", "mentor")
         .annotate(
             waiting_for_mentor=Exists(
@@ -36,7 +37,7 @@ def approval_queue(acting):
 
 def invitation_list(acting):
     return (
-        permissions.invitations_for(acting)
+        policies.invitations_for(acting)
         .select_related(
             "plan__learner__institution__municipality", "plan__semester__school_year", "invited_by"
         )
@@ -46,7 +47,7 @@ def invitation_list(acting):
 
 def learner_list(acting):
     return (
-        permissions.learners_for(acting)
+        policies.learners_for(acting)
         .annotate(plan_count=Count("plans"))
         .order_by(latvian("last_name"), latvian("first_name"), "pk")
     )
@@ -54,7 +55,9 @@ def learner_list(acting):
 
 def mentors_for_plan(acting, plan, *, municipality=None, name=""):
     """REG-2: the registry from the plan, filtered to the learner's municipality by default."""
-    mentors = permissions.mentors_for(acting).filter(is_available=True, hidden_from_search=False)
+    mentors = mentors_policies.mentors_for(acting).filter(
+        is_available=True, hidden_from_search=False
+    )
     if municipality is not None:
         mentors = mentors.filter(municipalities=municipality)
     for word in name.split():

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentors import policies as mentors_policies
 from mentors import services as mentor_services
 from mentors.forms import RegistrySearchForm
 from mentors.models import MAX_LEARNERS_PER_SEMESTER, Contract
@@ -19,7 +20,7 @@ from skola_kopiena.forms import add_service_errors
 from skola_kopiena.schools.calendar import current_semester
 from skola_kopiena.schools.models import Semester
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import (
     AgreementForm,
     AnswerForm,
@@ -58,7 +59,7 @@ def _service_form(request, form, call, success, redirect_to):
 
 @require_GET
 def learner_list(request):
-    if not permissions.can_read_learners(request.acting):
+    if not policies.can_read_learners(request.acting):
         raise PermissionDenied
     page = Paginator(selectors.learner_list(request.acting), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -68,14 +69,14 @@ def learner_list(request):
         "iap/learner_list.html",
         {
             "page": page,
-            "can_register": permissions.can_register_learners(request.acting),
+            "can_register": policies.can_register_learners(request.acting),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def learner_new(request):
-    if not permissions.can_register_learners(request.acting):
+    if not policies.can_register_learners(request.acting):
         raise PermissionDenied
     form = LearnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +100,7 @@ def learner_new(request):
 
 @require_GET
 def learner_detail(request, pk):
-    learner = permissions.get_learner_for(request.acting, pk)
+    learner = policies.get_learner_for(request.acting, pk)
     plans = learner.plans.select_related("semester__school_year", "mentor").order_by(
         "-semester__start_date"
     )
@@ -109,14 +110,14 @@ def learner_detail(request, pk):
         {
             "learner": learner,
             "plans": plans,
-            "can_edit": permissions.can_register_learners(request.acting),
+            "can_edit": policies.can_register_learners(request.acting),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def learner_edit(request, pk):
-    learner = permissions.get_learner_for(request.acting, pk, write=True)
+    learner = policies.get_learner_for(request.acting, pk, write=True)
     form = LearnerForm(request.POST or None, instance=learner)
     response = _service_form(
         request,
@@ -151,14 +152,14 @@ def plan_list(request):
             "statuses": Plan.Status.choices,
             "status": status,
             "queue": selectors.approval_queue(acting) if acting.has_role(Role.APPROVER) else None,
-            "can_create": permissions.can_register_learners(acting),
+            "can_create": policies.can_register_learners(acting),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_new(request, learner_pk):
-    learner = permissions.get_learner_for(request.acting, learner_pk, write=True)
+    learner = policies.get_learner_for(request.acting, learner_pk, write=True)
     form = PlanForm(request.POST or None, initial={"monthly_hours": 8})
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +184,7 @@ def plan_new(request, learner_pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     form = PlanForm(request.POST or None, instance=plan, editing=True)
     response = _service_form(
         request,
@@ -200,15 +201,15 @@ def plan_edit(request, pk):
 @require_GET
 def plan_detail(request, pk):
     acting = request.acting
-    plan = permissions.get_plan_for(acting, pk)
-    if not permissions.sees_whole_plan(acting, plan):
+    plan = policies.get_plan_for(acting, pk)
+    if not policies.sees_whole_plan(acting, plan):
         invitation = (
-            permissions.invitations_for(acting)
+            policies.invitations_for(acting)
             .filter(plan=plan, status=Invitation.Status.PENDING)
             .first()
         )
         return redirect("iap:invitation", pk=invitation.pk)
-    can_edit = permissions.can_edit_plan(acting, plan)
+    can_edit = policies.can_edit_plan(acting, plan)
     context = {
         "plan": plan,
         "risks": plan.risks.all(),
@@ -216,7 +217,7 @@ def plan_detail(request, pk):
         "invitations": plan.invitations.select_related("mentor").order_by("-invited_at"),
         "can_edit": can_edit and plan.is_editable,
         "can_manage": can_edit,
-        "can_decide": permissions.can_decide_plan(acting, plan)
+        "can_decide": policies.can_decide_plan(acting, plan)
         and plan.status == Plan.Status.SUBMITTED,
         "missing": services.plan_missing(plan)
         if plan.is_editable or plan.status == Plan.Status.SUBMITTED
@@ -224,14 +225,14 @@ def plan_detail(request, pk):
         "measure_form": MeasureForm(),
         "decision_form": DecisionForm(),
         "is_mentor": acting.has_role(Role.MENTOR),
-        "documents": permissions.plan_documents_for(acting, plan),
+        "documents": policies.plan_documents_for(acting, plan),
     }
     return render(request, "iap/plan_detail.html", context)
 
 
 @require_POST
 def measure_add(request, pk):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     form = MeasureForm(request.POST)
     if form.is_valid():
         try:
@@ -248,7 +249,7 @@ def measure_add(request, pk):
 
 @require_POST
 def measure_remove(request, pk, measure_pk):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     measure = get_object_or_404(plan.measures, pk=measure_pk)
     try:
         services.measure_remove(actor=request.user, measure=measure)
@@ -260,8 +261,8 @@ def measure_remove(request, pk, measure_pk):
 
 @require_GET
 def plan_history(request, pk):
-    plan = permissions.get_plan_for(request.acting, pk)
-    if not permissions.sees_whole_plan(request.acting, plan):
+    plan = policies.get_plan_for(request.acting, pk)
+    if not policies.sees_whole_plan(request.acting, plan):
         raise PermissionDenied
     records = plan.history.select_related("history_user").order_by("-history_date", "-history_id")
     return render(
@@ -316,7 +317,7 @@ def _plan_changes(records):
         # In the order of the model's fields, not alphabetically by their code names.
         for change in sorted(delta, key=lambda c: Plan._meta.get_field(c.field).creation_counter):
             field = Plan._meta.get_field(change.field)
-            if field.name in permissions.PLAN_FILES:
+            if field.name in policies.PLAN_FILES:
                 lines.append({"document": field.verbose_name, "replaced": bool(change.old)})
             else:
                 lines.append(
@@ -335,7 +336,7 @@ def _plan_changes(records):
 
 @require_GET
 def plan_mentors(request, pk):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     data = request.GET.copy()
     if "municipality" not in data:
         data["municipality"] = plan.learner.institution.municipality_id
@@ -363,10 +364,10 @@ def plan_mentors(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_invite(request, pk):
     """IAP-3: confirm the invitation, with an optional message to the mentor."""
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     # The form posts the mentor it was opened for; the registry links with `?mentor=`.
     params = request.POST if request.method == "POST" else request.GET
-    mentor = permissions.get_mentor_for(request.acting, parsing.id_param(params, "mentor"))
+    mentor = mentors_policies.get_mentor_for(request.acting, parsing.id_param(params, "mentor"))
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -387,7 +388,7 @@ def plan_invite(request, pk):
 
 @require_POST
 def invitation_withdraw(request, pk, invitation_pk):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     invitation = get_object_or_404(plan.invitations, pk=invitation_pk)
     try:
         services.invitation_withdraw(actor=request.user, invitation=invitation)
@@ -417,7 +418,7 @@ def invitation_list(request):
 @require_http_methods(["GET", "POST"])
 def invitation_detail(request, pk):
     """IAP-3: the learner's profile without sensitive details, and the mentor's answer."""
-    invitation = permissions.get_invitation_for(request.acting, pk)
+    invitation = policies.get_invitation_for(request.acting, pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept = request.POST.get("answer") == "accept"
@@ -456,7 +457,7 @@ def invitation_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_contract(request, pk):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     if plan.mentor is None:
         messages.error(request, _("Attach the contract after the mentor has accepted."))
         return redirect("iap:plan", pk=plan.pk)
@@ -516,7 +517,7 @@ def plan_contract(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_documents(request, pk):
     """AGR-1..3: the application, the agreement's four fields, its printout and its scan."""
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     action = request.POST.get("action")
     application_label = (
         _("The learner's own application")
@@ -581,8 +582,8 @@ def agreement_pdf(request, pk):
     """AGR-2: the agreement filled in from the portal, A4, for signing by hand."""
     from weasyprint import HTML
 
-    plan = permissions.get_plan_for(request.acting, pk)
-    if "agreement_pdf" not in permissions.plan_documents_for(request.acting, plan):
+    plan = policies.get_plan_for(request.acting, pk)
+    if "agreement_pdf" not in policies.plan_documents_for(request.acting, plan):
         raise PermissionDenied
     html = render_to_string("pdf/agreement.html", {"plan": plan}, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
@@ -596,7 +597,7 @@ def agreement_pdf(request, pk):
 
 @require_POST
 def plan_submit(request, pk):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     try:
         services.plan_submit(actor=request.user, plan=plan)
     except ValidationError as error:
@@ -612,8 +613,8 @@ def plan_submit(request, pk):
 
 @require_POST
 def plan_decide(request, pk):
-    plan = permissions.get_plan_for(request.acting, pk)
-    if not permissions.can_decide_plan(request.acting, plan):
+    plan = policies.get_plan_for(request.acting, pk)
+    if not policies.can_decide_plan(request.acting, plan):
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -635,7 +636,7 @@ def plan_decide(request, pk):
 @require_POST
 def plan_continue(request, pk):
     """IAP-8"""
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     try:
         copy = services.plan_continue(actor=request.user, plan=plan)
     except ValidationError as error:
@@ -657,7 +658,7 @@ def plan_continue(request, pk):
 
 
 def _active_plan_form(request, pk, form_class, call, success, texts):
-    plan = permissions.get_plan_for(request.acting, pk, write=True)
+    plan = policies.get_plan_for(request.acting, pk, write=True)
     form = form_class(request.POST or None, request.FILES or None)
     response = _service_form(
         request, form, lambda data: call(plan, data), success, ("iap:plan", plan.pk)

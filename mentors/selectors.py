@@ -1,10 +1,10 @@
 from django.db.models import Count, Prefetch, Q
 
-from skola_kopiena.accounts import permissions
 from skola_kopiena.collation import latvian
 from skola_kopiena.schools.calendar import current_semester
 from skola_kopiena.schools.models import Municipality
 
+from . import policies
 from .models import MAX_LEARNERS_PER_SEMESTER, ChangeRequest
 
 
@@ -13,7 +13,7 @@ def registry_search(acting, *, municipality=None, region=None, name=""):
 
     Each mentor carries `learner_count`: their learners in the current semester (CAP-1).
     """
-    mentors = permissions.mentors_for(acting)
+    mentors = policies.mentors_for(acting)
     if municipality is not None:
         mentors = mentors.filter(municipalities=municipality)
     if region is not None:
@@ -47,7 +47,7 @@ def learner_capacity():
 
 def change_requests_pending(acting):
     return (
-        permissions.change_requests_for(acting)
+        policies.change_requests_for(acting)
         .filter(status=ChangeRequest.Status.PENDING)
         .select_related("mentor__region", "region", "requested_by")
         .prefetch_related("municipalities", "mentor__municipalities")
@@ -57,7 +57,7 @@ def change_requests_pending(acting):
 
 def change_requests_decided(acting, limit=50):
     return (
-        permissions.change_requests_for(acting)
+        policies.change_requests_for(acting)
         .exclude(status=ChangeRequest.Status.PENDING)
         .select_related("mentor", "decided_by")
         .order_by("-decided_at")[:limit]

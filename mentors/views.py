@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skola_kopiena.accounts import permissions
 from skola_kopiena.forms import add_service_errors
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import (
     ChangeRequestDecisionForm,
     ChangeRequestForm,
@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 @require_GET
 def registry(request):
     """REG-2: search the registry by municipality, region or name."""
-    if not permissions.can_search_registry(request.acting):
+    if not policies.can_search_registry(request.acting):
         raise PermissionDenied
     form = RegistrySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -42,22 +42,22 @@ def registry(request):
             "form": form,
             "page": page,
             "capacity": selectors.learner_capacity(),
-            "can_manage": permissions.can_manage_registry(request.acting),
+            "can_manage": policies.can_manage_registry(request.acting),
         },
     )
 
 
 @require_GET
 def mentor_detail(request, pk):
-    if not permissions.can_search_registry(request.acting):
+    if not policies.can_search_registry(request.acting):
         raise PermissionDenied
-    mentor = permissions.get_mentor_for(request.acting, pk)
+    mentor = policies.get_mentor_for(request.acting, pk)
     return render(
         request,
         "mentors/mentor_detail.html",
         {
             "mentor": mentor,
-            "can_manage": permissions.can_manage_registry(request.acting),
+            "can_manage": policies.can_manage_registry(request.acting),
             "capacity": selectors.learner_capacity(),
         },
     )
@@ -66,7 +66,7 @@ def mentor_detail(request, pk):
 @require_GET
 def my_entry(request):
     """REG-3: the mentor's own registry entry, with their change requests."""
-    mentor = permissions.own_mentor_entry(request.acting)
+    mentor = policies.own_mentor_entry(request.acting)
     return render(
         request,
         "mentors/my_entry.html",
@@ -85,7 +85,7 @@ def my_entry(request):
 
 @require_http_methods(["GET", "POST"])
 def change_request_new(request):
-    mentor = permissions.own_mentor_entry(request.acting)
+    mentor = policies.own_mentor_entry(request.acting)
     initial = {
         "email": mentor.email,
         "phone": mentor.phone,
@@ -116,7 +116,7 @@ def change_request_new(request):
 @require_POST
 def my_visibility(request):
     """REG-3: hide from the search, or come back."""
-    mentor = permissions.own_mentor_entry(request.acting)
+    mentor = policies.own_mentor_entry(request.acting)
     hidden = request.POST.get("hidden") == "1"
     services.mentor_set_hidden(actor=request.user, mentor=mentor, hidden=hidden)
     if hidden:
@@ -128,7 +128,7 @@ def my_visibility(request):
 
 @require_GET
 def change_request_list(request):
-    permissions.require_role(request.acting, *permissions.REGISTRY_MANAGERS)
+    permissions.require_role(request.acting, *policies.REGISTRY_MANAGERS)
     return render(
         request,
         "mentors/change_request_list.html",
@@ -141,7 +141,7 @@ def change_request_list(request):
 
 @require_http_methods(["GET", "POST"])
 def change_request_decide(request, pk):
-    change_request = permissions.get_change_request_for(request.acting, pk)
+    change_request = policies.get_change_request_for(request.acting, pk)
     form = ChangeRequestDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decide = (
@@ -172,7 +172,7 @@ def change_request_decide(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def registry_import_new(request):
-    permissions.require_role(request.acting, *permissions.REGISTRY_MANAGERS)
+    permissions.require_role(request.acting, *policies.REGISTRY_MANAGERS)
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,7 +188,7 @@ def registry_import_new(request):
         "mentors/import_form.html",
         {
             "form": form,
-            "imports": permissions.registry_imports_for(request.acting)[:10],
+            "imports": policies.registry_imports_for(request.acting)[:10],
             "max_rows": services.REGISTRY_IMPORT_MAX_ROWS,
         },
     )
@@ -196,7 +196,7 @@ def registry_import_new(request):
 
 @require_http_methods(["GET", "POST"])
 def registry_import_preview(request, pk):
-    registry_import = permissions.get_registry_import_for(request.acting, pk)
+    registry_import = policies.get_registry_import_for(request.acting, pk)
     if request.method == "POST":
         try:
             registry_import = services.registry_import_confirm(

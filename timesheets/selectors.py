@@ -1,14 +1,14 @@
 from collections import defaultdict
 
+from diary import policies as diary_policies
 from diary.models import DiaryEntry, DiaryMonth
 from diary.selectors import visible_entries
-from skola_kopiena.accounts import permissions
 
 
 def approval_queue(acting):
     """APR-1: confirmed months of the mentors the approver's institution employs, each with
-    its entries as the approver sees them (DIA-6: the permission module's field table)."""
-    if not permissions.can_use_approval_queue(acting):
+    its entries as the approver sees them (DIA-6: `diary.policies.DIARY_FIELDS`)."""
+    if not diary_policies.can_use_approval_queue(acting):
         return []
     months = list(
         DiaryMonth.objects.filter(
@@ -25,7 +25,7 @@ def approval_queue(acting):
     )
     entries = defaultdict(list)
     rows = visible_entries(
-        permissions.DIARY_APPROVAL,
+        diary_policies.DIARY_APPROVAL,
         DiaryEntry.objects.filter(plan__in=[m.plan_id for m in months]),
     )
     for row in rows:

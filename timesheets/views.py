@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from diary import policies as diary_policies
 from diary.forms import MonthDecisionForm
 from diary.models import DiaryMonth
-from skola_kopiena.accounts import permissions
+from iap import policies as iap_policies
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record, access_log_record_many
 
@@ -19,7 +20,7 @@ from . import selectors, services
 @require_GET
 def approval_queue(request):
     """APR-1, APR-2: the months waiting for the employer's approval."""
-    if not permissions.can_use_approval_queue(request.acting):
+    if not diary_policies.can_use_approval_queue(request.acting):
         raise PermissionDenied
     months = selectors.approval_queue(request.acting)
     # ACC-1: the approver reads these months' diaries.
@@ -41,7 +42,7 @@ def _month_for(request, pk):
     diary_month = DiaryMonth.objects.select_related("plan__contract").filter(pk=pk).first()
     if diary_month is None:
         raise Http404
-    permissions.get_plan_for(request.acting, diary_month.plan_id)  # 404 outside the scope
+    iap_policies.get_plan_for(request.acting, diary_month.plan_id)  # 404 outside the scope
     return diary_month
 
 
@@ -55,7 +56,7 @@ def _back(diary_month):
 def month_decide(request, pk):
     """APR-1, APR-3: approve, or return with a reason."""
     diary_month = _month_for(request, pk)
-    if not permissions.can_decide_month(request.acting, diary_month.plan):
+    if not diary_policies.can_decide_month(request.acting, diary_month.plan):
         raise PermissionDenied
     form = MonthDecisionForm(request.POST)
     form.is_valid()
@@ -80,7 +81,7 @@ def month_decide(request, pk):
 def month_reopen(request, pk):
     """APR-3"""
     diary_month = _month_for(request, pk)
-    if not permissions.can_reopen_month(request.acting, diary_month.plan):
+    if not diary_policies.can_reopen_month(request.acting, diary_month.plan):
         raise PermissionDenied
     form = MonthDecisionForm(request.POST)
     form.is_valid()
@@ -103,13 +104,13 @@ def timesheet_pdf(request, plan_pk):
     from weasyprint import HTML
 
     acting = request.acting
-    plan = permissions.get_diary_plan_for(acting, plan_pk)
-    if permissions.reads_diary_content(acting, plan):
+    plan = diary_policies.get_diary_plan_for(acting, plan_pk)
+    if diary_policies.reads_diary_content(acting, plan):
         access_log_record(acting=acting, action=AccessLog.Action.PRINT_TIMESHEET, obj=plan)
     now = timezone.now()
-    access = permissions.diary_access(acting, plan)
+    access = diary_policies.diary_access(acting, plan)
     held = selectors.timesheet_rows(access, plan, now)
-    filled = bool(permissions.diary_fields(access))
+    filled = bool(diary_policies.diary_fields(access))
     if filled:
         blank_rows = max(plan.diary_entries.filter(starts_at__gt=now).count(), 4)
     else:

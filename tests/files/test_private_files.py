@@ -153,3 +153,21 @@ def test_the_model_field_checks_content_even_without_a_form(cast):
         registry_import.source_file.save("x.csv", SimpleUploadedFile("x.csv", PDF), save=True)
     with override_settings(FILE_UPLOAD_MAX_BYTES=10), pytest.raises(ValidationError):
         registry_import.source_file.save("x.csv", SimpleUploadedFile("x.csv", b"a,b,c\n" * 5))
+
+
+def test_every_private_file_has_a_rule_for_who_downloads_it():
+    # ACC-2: a file field without a rule would be refused to all; a new one must get its rule
+    # in its app's policies.
+    from django.apps import apps
+
+    from skola_kopiena.accounts.permissions import DOWNLOAD_RULES
+    from skola_kopiena.files.fields import PrivateFileField
+
+    fields = {
+        (model._meta.label_lower, field.name)
+        for model in apps.get_models()
+        if not model._meta.model_name.startswith("historical")
+        for field in model._meta.fields
+        if isinstance(field, PrivateFileField)
+    }
+    assert fields and fields == set(DOWNLOAD_RULES)

@@ -1,0 +1,162 @@
+"""Who may see or do what with learners, support plans, their documents and invitations (IAP,
+AGR, ACC), on the shared scopes of `skola_kopiena.accounts.permissions`."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from skola_kopiena.accounts.models import Role
+from skola_kopiena.accounts.permissions import (
+    REGIONAL,
+    AdminRule,
+    in_regions,
+    register_admin_rules,
+    register_download,
+    require_role,
+)
+
+from .models import Invitation, Learner, Plan
+
+
+def learners_for(acting):
+    learners = Learner.objects.select_related("institution")
+    if acting.has_role(Role.PREPARER, Role.APPROVER):
+        return learners.filter(institution_id=acting.institution_id)
+    return in_regions(learners, acting, "institution")
+
+
+def get_learner_for(acting, pk, write=False):
+    learner = learners_for(acting).filter(pk=pk).first()
+    if learner is None:
+        raise Http404
+    if write and not acting.has_role(Role.PREPARER):
+        raise PermissionDenied
+    return learner
+
+
+def can_read_learners(acting):
+    return acting.has_role(Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN)
+
+
+def can_register_learners(acting):
+    # IAP-2: plans and their learners are the school staff's work, never the mentor's.
+    return acting.has_role(Role.PREPARER)
+
+
+def plans_for(acting):
+    """Plans the acting role may read: the school's own, the region's, or the mentor's."""
+    plans = Plan.objects.all()
+    if acting.has_role(Role.PREPARER):
+        return plans.filter(learner__institution_id=acting.institution_id)
+    if acting.has_role(Role.APPROVER):
+        # The approver sees a plan from its submission on, never a draft; APR-1: also the
+        # plans whose mentor the institution (or youth centre) employs.
+        return plans.filter(
+            Q(learner__institution_id=acting.institution_id)
+            | Q(contract__employer_id=acting.institution_id)
+        ).exclude(status=Plan.Status.DRAFT)
+    if acting.has_role(Role.MENTOR):
+        # Plans they are in, or invited to and not yet answered.
+        return plans.filter(
+            Q(mentor__user=acting.user)
+            | Q(
+                invitations__mentor__user=acting.user,
+                invitations__status=Invitation.Status.PENDING,
+            )
+        ).distinct()
+    return in_regions(plans, acting, "learner__institution")
+
+
+def get_plan_for(acting, pk, write=False):
+    """404 for a plan outside the role's scope; 403 for a write the role may not make."""
+    plan = (
+        plans_for(acting)
+        .select_related(
+            "learner__institution__municipality",
+            "semester__school_year",
+            "mentor",
+            "contract__employer",
+            "created_by",
+            "decided_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    if write and not can_edit_plan(acting, plan):
+        raise PermissionDenied
+    return plan
+
+
+def can_edit_plan(acting, plan):
+    """IAP-2: the preparers of the learner's institution prepare and change the plan."""
+    return acting.has_role(Role.PREPARER) and plan.learner.institution_id == acting.institution_id
+
+
+def can_decide_plan(acting, plan):
+    """IAP-5: the approver of the learner's institution approves or returns the plan."""
+    return acting.has_role(Role.APPROVER) and plan.learner.institution_id == acting.institution_id
+
+
+def sees_whole_plan(acting, plan):
+    """A mentor only invited sees the learner's profile without sensitive details (IAP-3)."""
+    if acting.has_role(Role.MENTOR):
+        return plan.mentor_id is not None and plan.mentor.user_id == acting.user.pk
+    return True
+
+
+PLAN_FILES = {"application_file", "agreement_scan", "extension_order"}
+
+
+# The plan's documents: its files and the agreement printed from the portal (AGR).
+PLAN_DOCUMENTS = PLAN_FILES | {"agreement_pdf"}
+
+
+def plan_documents_for(acting, plan):
+    """Which of the plan's documents the acting role may open. The school and the project
+    keep them all; the mentor signs the agreement and may keep it; an employer that is not
+    the learner's school (a youth centre) approves months, not documents. Call only with a
+    plan from `plans_for(acting)`."""
+    if acting.has_role(Role.MENTOR):
+        return {"agreement_pdf", "agreement_scan"} if sees_whole_plan(acting, plan) else set()
+    if acting.has_role(Role.APPROVER) and plan.learner.institution_id != acting.institution_id:
+        return set()
+    return PLAN_DOCUMENTS
+
+
+def invitations_for(acting):
+    if not acting.has_role(Role.MENTOR):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(mentor__user=acting.user)
+
+
+def get_invitation_for(acting, pk):
+    require_role(acting, Role.MENTOR)
+    invitation = invitations_for(acting).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitations_in_scope(acting):
+    return Invitation.objects.filter(plan__in=plans_for(acting).values("pk"))
+
+
+def _may_download_plan_file(field_name):
+    def rule(acting, obj):
+        plan = plans_for(acting).select_related("learner", "mentor").filter(pk=obj.pk).first()
+        return plan is not None and field_name in plan_documents_for(acting, plan)
+
+    return rule
+
+
+register_admin_rules(
+    {
+        "iap.learner": AdminRule(view=REGIONAL, scope=learners_for),
+        "iap.plan": AdminRule(view=REGIONAL, scope=plans_for),
+        "iap.invitation": AdminRule(view=REGIONAL, scope=invitations_in_scope),
+    }
+)
+for _field in PLAN_FILES:
+    register_download(Plan, _field, _may_download_plan_file(_field))
