@@ -5,6 +5,7 @@ is not done until its row is here; `test_every_url_is_in_the_matrix` fails other
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -355,6 +356,7 @@ ADMIN_PAGES = {
     "iap.plan": READ_IN_REGION,
     "iap.invitation": READ_IN_REGION,
     "diary.diarymonth": READ_IN_REGION,
+    "payroll.rate": REFERENCE | {"add": staff_codes(403, 403, 200)},
 }
 # The writes each admin level may make; every other write is refused.
 ADMIN_WRITES = {
@@ -365,6 +367,7 @@ ADMIN_WRITES = {
     "schools.schoolyear": {"add": {"admin"}, "change": {"admin"}},
     "schools.institution": {"add": {"admin"}, "change": {"staff", "admin"}},
     "mentors.mentor": {"change": {"staff", "admin"}},
+    "payroll.rate": {"add": {"admin"}, "change": {"admin"}},
 }
 
 
@@ -374,6 +377,7 @@ def admin_rows(cast, objects):
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
+    from payroll.models import Rate
     from skola_kopiena.accounts.models import AccessLog
     from skola_kopiena.accounts.permissions import acting_for
     from skola_kopiena.accounts.services import access_log_record
@@ -404,6 +408,9 @@ def admin_rows(cast, objects):
         "iap.plan": active,
         "iap.invitation": active.invitations.get(),
         "diary.diarymonth": objects["month"],
+        "payroll.rate": Rate.objects.create(
+            valid_from=datetime.date(2026, 1, 1), amount=Decimal("14.20"), legal_basis="Metodika"
+        ),
     }
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "iap",
     "diary",
     "timesheets",
+    "payroll",
     "skola_kopiena.demo",
     "skola_kopiena.backups",
 ]

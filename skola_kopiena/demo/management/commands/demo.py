@@ -112,9 +112,34 @@ class Command(BaseCommand):
             # Their diaries: meetings, confirmed months and the employers' decisions.
             create_diaries(warn=self.stderr.write)
             self._diary_reads()
+            self._rate()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<20} {role}")
+
+    def _rate(self):
+        """PAY-2: a rate for the project's time, named as the demo's own: the real rate comes
+        from the methodology, and project staff enter it."""
+        import datetime
+        from decimal import Decimal
+
+        from payroll.models import Rate
+        from payroll.services import rate_save
+
+        if Rate.objects.exists():
+            return
+        rate_save(
+            actor=User.objects.get(email="admin@demo.lv"),
+            rate=Rate(
+                valid_from=datetime.date(2026, 1, 1),
+                amount=Decimal("14.20"),
+                salary=Decimal("10.70"),
+                holiday_pay=Decimal("0.93"),
+                social_contributions=Decimal("2.57"),
+                legal_basis="DEMONSTRĀCIJAS LIKME, nav īsta: vienas vienības izmaksu standarta "
+                "likmes aprēķina un piemērošanas metodika mentoru atlīdzībai",
+            ),
+        )
 
     def _diary_reads(self):
         """ACC-1: the access log a coordinator finds: their checks of approved months
