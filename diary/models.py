@@ -142,18 +142,6 @@ class DiaryMonth(models.Model):
         return contract.employer.hours_approval_deadline(self.month) if contract else None
 
     @property
-    def is_overdue(self):
-        """APR-2: confirmed, and its approval deadline has passed."""
-        from django.utils import timezone
-
-        deadline = self.approval_deadline
-        return (
-            self.status == self.Status.CONFIRMED
-            and deadline is not None
-            and deadline < timezone.localdate()
-        )
-
-    @property
     def is_locked_for_mentor(self):
         return self.status in (self.Status.CONFIRMED, self.Status.APPROVED)
 

@@ -34,14 +34,22 @@ def meeting_span(date, start_time, end_time):
     return starts_at, ends_at, academic_hours(minutes), minutes
 
 
-def hours_in_month(learner, day, exclude=None):
-    """CAP-2: planned and held hours of the learner in the calendar month of `day`."""
+def _hours_in_month(entries, day, exclude):
     first = month_start(day)
-    following = next_month_start(first)
-    entries = DiaryEntry.objects.filter(plan__learner=learner, date__gte=first, date__lt=following)
+    entries = entries.filter(date__gte=first, date__lt=next_month_start(first))
     if exclude is not None:
         entries = entries.exclude(pk=exclude.pk)
     return sum(entries.values_list("hours", flat=True))
+
+
+def hours_in_month(learner, day, exclude=None):
+    """CAP-2: planned and held hours of the learner in the calendar month of `day`."""
+    return _hours_in_month(DiaryEntry.objects.filter(plan__learner=learner), day, exclude)
+
+
+def plan_hours_in_month(plan, day, exclude=None):
+    """CAP-2: planned and held hours of this plan's diary in the calendar month of `day`."""
+    return _hours_in_month(plan.diary_entries.all(), day, exclude)
 
 
 def _month(plan, day, *, lock=False):
@@ -75,14 +83,6 @@ def _require_open_month(plan, day):
 def month_limit(plan):
     """CAP-2: the most hours a month this plan's diary holds."""
     return min(plan.monthly_hours, MAX_MONTHLY_HOURS)
-
-
-def plan_hours_in_month(plan, day, exclude=None):
-    first = month_start(day)
-    entries = plan.diary_entries.filter(date__gte=first, date__lt=next_month_start(first))
-    if exclude is not None:
-        entries = entries.exclude(pk=exclude.pk)
-    return sum(entries.values_list("hours", flat=True))
 
 
 def _require_hours_left(plan, entry, date, hours):

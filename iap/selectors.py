@@ -1,12 +1,16 @@
+from collections import defaultdict
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from mentors import policies as mentors_policies
+from mentors.models import Contract
 from mentors.selectors import mentors_with_load
 from skola_kopiena.collation import latvian
-from skola_kopiena.schools.models import Municipality
+from skola_kopiena.schools.models import Municipality, Semester
 
 from . import policies
 from .models import Invitation, Plan
+from .policies import PLAN_FILES
 
 
 def plan_list(acting, *, status=None):
@@ -70,3 +74,66 @@ def mentors_for_plan(acting, plan, *, municipality=None, name=""):
         )
         .order_by(latvian("last_name"), latvian("first_name"), "pk")
     )
+
+
+# What str() of a contract or a semester reads, fetched with it.
+HISTORY_RELATED = {
+    Contract: Contract.objects.select_related(
+        "mentor", "employer", "semester__school_year", "school_year"
+    ),
+    Semester: Semester.objects.select_related("school_year"),
+}
+
+
+def plan_history_changes(plan):
+    """The plan's history in words: choices by their labels, related rows by their names, and
+    for a document only which one changed (its file name says nothing and leads nowhere).
+
+    Each record is compared with the one before it in the same list, and the related rows of
+    all records are fetched at once, one query per model, however long the history.
+    """
+    records = list(
+        plan.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    deltas = [
+        (record, previous, record.diff_against(previous).changes if previous else [])
+        for record, previous in zip(records, [*records[1:], None], strict=True)
+    ]
+    wanted = defaultdict(set)
+    for _record, _previous, delta in deltas:
+        for change in delta:
+            field = Plan._meta.get_field(change.field)
+            if field.is_relation:
+                wanted[field.related_model].update({change.old, change.new} - {None})
+    related = {
+        model: HISTORY_RELATED.get(model, model._default_manager).in_bulk(ids)
+        for model, ids in wanted.items()
+    }
+
+    def shown(record, field, value):
+        if value in (None, ""):
+            return ""
+        if field.is_relation:
+            return str(related[field.related_model].get(value, ""))
+        if field.choices:
+            return getattr(record, f"get_{field.name}_display")()
+        return value
+
+    changes = []
+    for record, previous, delta in deltas:
+        lines = []
+        # In the order of the model's fields, not alphabetically by their code names.
+        for change in sorted(delta, key=lambda c: Plan._meta.get_field(c.field).creation_counter):
+            field = Plan._meta.get_field(change.field)
+            if field.name in PLAN_FILES:
+                lines.append({"document": field.verbose_name, "replaced": bool(change.old)})
+            else:
+                lines.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": shown(previous, field, change.old),
+                        "new": shown(record, field, change.new),
+                    }
+                )
+        changes.append({"record": record, "changes": lines})
+    return changes

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +16,6 @@ from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import Role
 from skola_kopiena.forms import add_service_errors
 from skola_kopiena.schools.calendar import current_semester
-from skola_kopiena.schools.models import Semester
 
 from . import policies, selectors, services
 from .forms import (
@@ -264,71 +261,11 @@ def plan_history(request, pk):
     plan = policies.get_plan_for(request.acting, pk)
     if not policies.sees_whole_plan(request.acting, plan):
         raise PermissionDenied
-    records = plan.history.select_related("history_user").order_by("-history_date", "-history_id")
     return render(
-        request, "iap/plan_history.html", {"plan": plan, "changes": _plan_changes(records)}
+        request,
+        "iap/plan_history.html",
+        {"plan": plan, "changes": selectors.plan_history_changes(plan)},
     )
-
-
-# What str() of a contract or a semester reads, fetched with it.
-HISTORY_RELATED = {
-    Contract: Contract.objects.select_related(
-        "mentor", "employer", "semester__school_year", "school_year"
-    ),
-    Semester: Semester.objects.select_related("school_year"),
-}
-
-
-def _plan_changes(records):
-    """The plan's history in words: choices by their labels, related rows by their names, and
-    for a document only which one changed (its file name says nothing and leads nowhere).
-
-    Each record is compared with the one before it in the same list, and the related rows of
-    all records are fetched at once, one query per model, however long the history.
-    """
-    records = list(records)
-    deltas = [
-        (record, previous, record.diff_against(previous).changes if previous else [])
-        for record, previous in zip(records, [*records[1:], None], strict=True)
-    ]
-    wanted = defaultdict(set)
-    for _record, _previous, delta in deltas:
-        for change in delta:
-            field = Plan._meta.get_field(change.field)
-            if field.is_relation:
-                wanted[field.related_model].update({change.old, change.new} - {None})
-    related = {
-        model: HISTORY_RELATED.get(model, model._default_manager).in_bulk(ids)
-        for model, ids in wanted.items()
-    }
-
-    def shown(record, field, value):
-        if value in (None, ""):
-            return ""
-        if field.is_relation:
-            return str(related[field.related_model].get(value, ""))
-        if field.choices:
-            return getattr(record, f"get_{field.name}_display")()
-        return value
-
-    changes = []
-    for record, previous, delta in deltas:
-        lines = []
-        # In the order of the model's fields, not alphabetically by their code names.
-        for change in sorted(delta, key=lambda c: Plan._meta.get_field(c.field).creation_counter):
-            field = Plan._meta.get_field(change.field)
-            if field.name in policies.PLAN_FILES:
-                lines.append({"document": field.verbose_name, "replaced": bool(change.old)})
-            else:
-                lines.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": shown(previous, field, change.old),
-                        "new": shown(record, field, change.new),
-                    }
-                )
-        changes.append({"record": record, "changes": lines})
-    return changes
 
 
 # --- Finding a mentor (IAP-3, REG-2, CAP-1) -----------------------------------------------

@@ -1,8 +1,11 @@
 from collections import defaultdict
 
+from django.db.models import BooleanField, ExpressionWrapper
+from django.utils import timezone
+
 from diary import policies as diary_policies
 from diary.models import DiaryEntry, DiaryMonth
-from diary.selectors import visible_entries
+from diary.selectors import overdue, visible_entries
 
 
 def approval_queue(acting):
@@ -21,6 +24,8 @@ def approval_queue(acting):
             "plan__mentor",
             "plan__contract__employer",
         )
+        # APR-2: overdue decided by the database, as for the staff's count.
+        .annotate(is_overdue=ExpressionWrapper(overdue(timezone.localdate()), BooleanField()))
         .order_by("month", "confirmed_at")
     )
     entries = defaultdict(list)
