@@ -7,7 +7,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: install run test test-fast lint check messages demo clean
+.PHONY: install run test test-fast lint check messages demo bench clean
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,11 @@ lint: install
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Payroll timings against their targets, on PostgreSQL only: DATABASE_URL names the server (a
+# scratch database "skola_bench" is made there and dropped). Options: BENCH_ARGS="--repeat 3".
+bench: install
+	$(PY) manage.py bench_payroll $(BENCH_ARGS)
 
 # The compiled Latvian catalogue is committed; rebuild it after editing locale/lv/.
 messages: install

@@ -11,7 +11,7 @@ def notify_month_confirmed(diary_month_id, confirmed_at):
     from .models import DiaryMonth
 
     month = DiaryMonth.objects.select_related(
-        "plan__mentor", "plan__learner", "plan__contract__employer"
+        "plan__mentor", "plan__learner", "plan__contract__employer__municipality"
     ).get(pk=diary_month_id)
     approvers = RoleMembership.objects.filter(
         role=Role.APPROVER,
@@ -24,6 +24,7 @@ def notify_month_confirmed(diary_month_id, confirmed_at):
         sent += email_send_once(
             key=f"diary-month:{month.pk}:confirmed:{confirmed_at}:{membership.user_id}",
             recipient=membership.user.email,
+            region_id=month.plan.contract.employer.municipality.region_id,
             template="month_confirmed",
             context={"month": month, "url": absolute_url(reverse("timesheets:queue"))},
         )

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from skola_kopiena.admin_site import PortalHistoryAdmin
+from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline
 
 from . import services
-from .models import Rate
+from .models import PayrollLine, PayrollRun, Rate
 
 
 @admin.register(Rate)
@@ -24,3 +24,30 @@ class RateAdmin(PortalHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.rate_save(actor=request.user, rate=obj)
+
+
+class PayrollLineInline(PortalTabularInline):
+    model = PayrollLine
+    fields = [
+        "mentor_name",
+        "certificate_number",
+        "contract_label",
+        "plan",
+        "month",
+        "hours",
+        "rate_amount",
+        "amount",
+    ]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(PayrollRun)
+class PayrollRunAdmin(PortalHistoryAdmin):
+    """PAY-6: closed runs, read-only: they never change."""
+
+    list_display = ["employer", "month", "hours", "amount", "closed_at", "closed_by"]
+    list_filter = ["month", "employer__municipality__region"]
+    search_fields = ["employer__name"]
+    list_select_related = ["employer", "closed_by"]
+    inlines = [PayrollLineInline]

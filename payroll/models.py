@@ -1,13 +1,18 @@
-"""Pay (PAY): the unit-cost standard rates per academic hour."""
+"""Pay (PAY): the unit-cost standard rates per academic hour, and the employers' payroll runs."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from skola_kopiena.files.fields import PrivateFileField
+from skola_kopiena.files.validation import SPREADSHEET_KINDS
 
 CENT = Decimal("0.01")
 
@@ -115,3 +120,202 @@ class Rate(models.Model):
                 )
             }
         )
+
+
+class PayrollRun(models.Model):
+    """PAY-3, PAY-6: an employer's payroll of one month, closed once and never changed: its
+    lines are frozen as they were when it was closed."""
+
+    employer = models.ForeignKey(
+        "schools.Institution",
+        on_delete=models.PROTECT,
+        related_name="payroll_runs",
+        verbose_name=_("employer"),
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    closed_at = models.DateTimeField(_("closed"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    hours = models.IntegerField(_("hours"))
+    amount = models.DecimalField(_("amount, EUR"), max_digits=12, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payroll run")
+        verbose_name_plural = _("payroll runs")
+        ordering = ["-month", "employer__name"]
+        indexes = [models.Index(fields=["month", "employer"])]
+        constraints = [
+            # PAY-6: one run per employer and month.
+            models.UniqueConstraint(
+                fields=["employer", "month"], name="payroll_run_once_per_employer_month"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="payroll_run_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.employer} · {self.month:%m.%Y}"
+
+    def access_log_subject(self):
+        return {"region_id": self.employer.municipality.region_id, "month": self.month}
+
+
+class PayrollLine(models.Model):
+    """One mentor's approved hours of one plan in one month, as paid in a run (PAY-1, PAY-6).
+
+    A month approved after its own run was closed is paid in a later run as a correction line,
+    labelled with the month it belongs to; a month reopened and approved again with other
+    hours is corrected by the difference. The names and numbers are copied, so that a closed
+    run reads the same for ever.
+    """
+
+    run = models.ForeignKey(
+        PayrollRun, on_delete=models.PROTECT, related_name="lines", verbose_name=_("payroll run")
+    )
+    diary_month = models.ForeignKey(
+        "diary.DiaryMonth",
+        on_delete=models.PROTECT,
+        related_name="payroll_lines",
+        verbose_name=_("diary month"),
+    )
+    month = models.DateField(_("month of the hours"))
+    plan = models.ForeignKey(
+        "iap.Plan", on_delete=models.PROTECT, related_name="+", verbose_name=_("support plan")
+    )
+    mentor = models.ForeignKey(
+        "mentors.Mentor",
+        on_delete=models.PROTECT,
+        related_name="payroll_lines",
+        verbose_name=_("mentor"),
+    )
+    mentor_name = models.CharField(_("mentor"), max_length=201)
+    certificate_number = models.CharField(_("certificate number"), max_length=50)
+    contract = models.ForeignKey(
+        "mentors.Contract", on_delete=models.PROTECT, related_name="+", verbose_name=_("contract")
+    )
+    contract_label = models.CharField(_("contract"), max_length=120)
+    hours = models.IntegerField(_("hours"))
+    rate = models.ForeignKey(
+        Rate, on_delete=models.PROTECT, related_name="+", verbose_name=_("rate")
+    )
+    rate_amount = models.DecimalField(_("rate, EUR"), max_digits=7, decimal_places=2)
+    amount = models.DecimalField(_("amount, EUR"), max_digits=10, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payroll line")
+        verbose_name_plural = _("payroll lines")
+        ordering = ["run", "mentor_name", "month", "plan"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "diary_month"], name="payroll_line_once_per_run"
+            ),
+            # PAY-6: whole academic hours at a rate in cents make an amount in whole cents
+            # (rounded only for SQLite, whose decimals are floating point).
+            models.CheckConstraint(
+                condition=Q(amount=Round(F("hours") * F("rate_amount"), 2)),
+                name="payroll_line_amount_is_hours_times_rate",
+            ),
+            models.CheckConstraint(condition=~Q(hours=0), name="payroll_line_has_hours"),
+        ]
+
+    def __str__(self):
+        return f"{self.run} · {self.mentor_name} · {self.month:%m.%Y}"
+
+    @property
+    def is_correction(self):
+        return self.month != self.run.month
+
+
+class PayrollExport(models.Model):
+    """A spreadsheet of closed payroll runs, made by a Celery task behind a page that shows
+    its progress (one employer, a region, or the whole country). The file is private: it
+    leaves only through the permission-checked download view, to the person who asked.
+
+    A job, not domain data: it keeps no history; the runs it is made from keep theirs.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting in the queue")
+        RUNNING = "running", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX (Excel)"
+        CSV = "csv", "CSV"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    # The role it was asked in: the task checks again that it still allows the export.
+    membership = models.ForeignKey(
+        "accounts.RoleMembership", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    # One employer; or one region; or neither: the whole country.
+    employer = models.ForeignKey(
+        "schools.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("employer"),
+    )
+    region = models.ForeignKey(
+        "schools.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.WAITING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    file = PrivateFileField(_("file"), kinds=SPREADSHEET_KINDS, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payroll export")
+        verbose_name_plural = _("payroll exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employer__isnull=True) | Q(region__isnull=True),
+                name="payroll_export_one_scope",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="payroll_export_first_day"),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def original_name(self):
+        """The name the file is downloaded under."""
+        scope = (
+            f"iestade-{self.employer_id}"
+            if self.employer_id
+            else f"regions-{self.region_id}"
+            if self.region_id
+            else "latvija"
+        )
+        return f"darba-samaksa-{self.month:%Y-%m}-{scope}.{self.file_format}"
+
+    def access_log_subject(self):
+        region_id = self.region_id or (
+            self.employer.municipality.region_id if self.employer_id else None
+        )
+        return {"region_id": region_id, "month": self.month}

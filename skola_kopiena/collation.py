@@ -9,8 +9,11 @@ from django.db.models.functions import Collate
 PG_COLLATION = "lv-x-icu"
 SQLITE_COLLATION = "lv"
 
-# Long vowels sort with their short vowel; the softened consonants are letters of their own.
-ALPHABET = "aābcčdeēfgģhiījkķlļmnņoprsštuūvzž"
+# Long vowels sort with their short vowel; the softened consonants are letters of their own;
+# q, w, x and y (in foreign names) where the Latin alphabet has them.
+ALPHABET = "aābcčdeēfgģhiījkķlļmnņopqrsštuūvwxyzž"
+# Spaces, punctuation and digits sort before every letter, as in ICU.
+LETTERS_FROM = 1000
 SAME_AS = {"ā": "a", "ē": "e", "ī": "i", "ū": "u"}
 
 
@@ -19,7 +22,7 @@ def sort_key(text):
     for char in (text or "").casefold():
         base = SAME_AS.get(char, char)
         index = ALPHABET.find(base)
-        primary.append(index if index >= 0 else 100 + ord(base))
+        primary.append(LETTERS_FROM + index if index >= 0 else ord(base))
         secondary.append(1 if char in SAME_AS else 0)
     return primary, secondary
 

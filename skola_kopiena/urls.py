@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("iap.urls")),
     path("", include("diary.urls")),
     path("", include("timesheets.urls")),
+    path("", include("payroll.urls")),
     path("faili/", include("skola_kopiena.files.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from diary import services as diary_services
 from iap import services
 from mentors import services as mentor_services
+from payroll import services as payroll_services
+from payroll.exports import export_build
+from payroll.models import Rate
 from tests.factories import (
     advance_plan,
     confirm_month,
@@ -104,7 +107,23 @@ def objects(cast):
         actor=cast.mentor_user, plan=active, month=datetime.date(2026, 11, 1), file=pdf_upload()
     )
     month = confirm_month(active, datetime.date(2026, 11, 1))
+    october = datetime.date(2026, 10, 1)
+    rate = Rate.objects.create(valid_from=october, amount=Decimal("14.20"), legal_basis="Metodika")
+    (closing,) = payroll_services.payroll_close(
+        actor=cast.approver, employers=[cast.school], month=october
+    )
+    export = payroll_services.payroll_export_request(
+        actor=cast.approver,
+        acting=acting_for(cast.approver),
+        month=october,
+        file_format="xlsx",
+        employer=cast.school,
+    )
+    export_build(export_id=export.pk)
     return {
+        "rate": rate,
+        "run": closing.run,
+        "export": export,
         "active": active,
         "entry": entry,
         "month": month,
@@ -253,7 +272,31 @@ def matrix(cast, objects):
         (f"/faili/iap/plan/{youth.pk}/agreement_scan/", YOUTH_PLAN | {"youth_approver": 404}),
         (f"/dienasgramata/{youth.pk}/2026-11/", YOUTH_PLAN),
         (f"/dienasgramata/{youth.pk}/grafiks.pdf", YOUTH_PLAN),
+        # Pay: a mentor sees their own (PAY-5), the employer's approver its payroll, project
+        # staff their region's (PAY-3); a preparer never sees pay.
+        ("/samaksa/", MENTOR_ONLY),
+        ("/darba-samaksa/", PAYROLL_READERS | {"approver": 302, "youth_approver": 302}),
+        ("/darba-samaksa/2026-10/", STAFF_ONLY),
+        ("/darba-samaksa/2026-10/eksports/", POST_ONLY),
+        (f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/", SCHOOL_PAYROLL),
+        (
+            f"/darba-samaksa/iestade/{cast.youth_centre.pk}/2026-10/",
+            SCHOOL_PAYROLL | {"approver": 404, "youth_approver": 200},
+        ),
+        (f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/slegt/", POST_ONLY),
+        (f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/eksports/", POST_ONLY),
+        (f"/eksporti/{objects['export'].pk}/", expect(404, approver=200)),
+        (
+            f"/faili/payroll/payrollexport/{objects['export'].pk}/file/",
+            expect(404, approver=200),
+        ),
     ]
+
+
+PAYROLL_READERS = expect(403, staff=302, other_staff=302, admin=302)
+SCHOOL_PAYROLL = expect(
+    403, approver=200, youth_approver=404, staff=200, other_staff=404, admin=200
+)
 
 
 def _client(cast, role):
@@ -343,7 +386,7 @@ ADMIN_PAGES = {
     "accounts.accesslog": READ_IN_REGION,
     "account.emailaddress": ADMINISTRATORS_ONLY,
     "mfa.authenticator": ADMINISTRATORS_ONLY | {"delete": staff_codes(404, 404, 200)},
-    "notifications.sentemail": ADMINISTRATORS_ONLY,
+    "notifications.sentemail": READ_IN_REGION,
     "schools.region": REFERENCE,
     "schools.municipality": REFERENCE,
     "schools.schoolyear": REFERENCE | {"add": staff_codes(403, 403, 200)},
@@ -357,6 +400,7 @@ ADMIN_PAGES = {
     "iap.invitation": READ_IN_REGION,
     "diary.diarymonth": READ_IN_REGION,
     "payroll.rate": REFERENCE | {"add": staff_codes(403, 403, 200)},
+    "payroll.payrollrun": READ_IN_REGION,
 }
 # The writes each admin level may make; every other write is refused.
 ADMIN_WRITES = {
@@ -377,7 +421,6 @@ def admin_rows(cast, objects):
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
-    from payroll.models import Rate
     from skola_kopiena.accounts.models import AccessLog
     from skola_kopiena.accounts.permissions import acting_for
     from skola_kopiena.accounts.services import access_log_record
@@ -394,7 +437,10 @@ def admin_rows(cast, objects):
         ),
         "mfa.authenticator": Authenticator.objects.get(user=cast.admin),
         "notifications.sentemail": SentEmail.objects.create(
-            key="matrix", recipient=cast.approver.email, subject="Stundas gaida apstiprinājumu"
+            key="matrix",
+            recipient=cast.approver.email,
+            subject="Stundas gaida apstiprinājumu",
+            region=cast.riga,
         ),
         "schools.region": cast.riga,
         "schools.municipality": municipality("Rīga"),
@@ -408,9 +454,8 @@ def admin_rows(cast, objects):
         "iap.plan": active,
         "iap.invitation": active.invitations.get(),
         "diary.diarymonth": objects["month"],
-        "payroll.rate": Rate.objects.create(
-            valid_from=datetime.date(2026, 1, 1), amount=Decimal("14.20"), legal_basis="Metodika"
-        ),
+        "payroll.rate": objects["rate"],
+        "payroll.payrollrun": objects["run"],
     }
 
 
@@ -467,7 +512,17 @@ def _domain_rows():
     """Every row the portal keeps, apart from the append-only access log (reads add to it)."""
     from django.apps import apps
 
-    labels = {"accounts", "schools", "mentors", "iap", "diary", "notifications", "account", "mfa"}
+    labels = {
+        "accounts",
+        "schools",
+        "mentors",
+        "iap",
+        "diary",
+        "payroll",
+        "notifications",
+        "account",
+        "mfa",
+    }
     return {
         model._meta.label: list(model._default_manager.order_by("pk").values())
         for model in apps.get_models()
@@ -550,6 +605,12 @@ def portal_writes(cast, objects):
         (f"/iap/{active.pk}/pagarinat/", preparer),
         (f"/iap/{active.pk}/turpinat/", preparer),
         (f"/uzaicinajumi/{objects['invitation'].pk}/", mentor),
+        ("/darba-samaksa/2026-10/eksports/", {"staff", "other_staff", "admin"}),
+        (f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/slegt/", {"approver"}),
+        (
+            f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/eksports/",
+            {"approver", "staff", "admin"},
+        ),
     ]
 
 
@@ -568,6 +629,8 @@ HOSTILE_FORM = {
     "answer": "accept",
     "hidden": "on",
     "phone": "+371 2000 0001",
+    "file_format": "csv",
+    "region": "",
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 
+from skola_kopiena.notifications.models import SentEmail
 from skola_kopiena.schools.models import Institution
 
 from .models import AccessLog, Role, RoleMembership
@@ -200,6 +201,12 @@ def access_log_for(acting):
     return AccessLog.objects.none()
 
 
+def sent_emails_for(acting):
+    if acting.is_national:
+        return SentEmail.objects.all()
+    return SentEmail.objects.filter(region_id__in=acting.region_ids)
+
+
 def institutions_for(acting):
     institutions = Institution.objects.all()
     if acting.is_national:
@@ -222,7 +229,8 @@ register_admin_rules(
         "accounts.accesslog": AdminRule(view=REGIONAL, scope=access_log_for),
         "account.emailaddress": AdminRule(view=ADMINISTRATOR),
         "mfa.authenticator": AdminRule(view=ADMINISTRATOR, delete=ADMINISTRATOR),
-        "notifications.sentemail": AdminRule(view=ADMINISTRATOR),
+        # Reminders and notices: coordinators see those of their region (national: all).
+        "notifications.sentemail": AdminRule(view=REGIONAL, scope=sent_emails_for),
         # The national calendar and reference data: the national team keeps them (CAL-2).
         "schools.region": AdminRule(view=REGIONAL, change=NATIONAL),
         "schools.municipality": AdminRule(view=REGIONAL, change=NATIONAL),

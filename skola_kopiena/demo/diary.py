@@ -6,8 +6,11 @@ month end through `month_upload_scan` / `month_confirm`, and every decision thro
 
 The diary is laid out around `timezone.localdate()`, so the data stays plausible on any day:
 meetings that have ended carry a result, those still ahead are planned (no result) and go at
-most four weeks ahead; a month is confirmed once it is over. Idempotent: a plan whose diary
-already has anything is left as it is.
+most four weeks ahead; a month is confirmed once it is over. Month ends and decisions are
+made on the days they would have happened (`_on_day`): the mentor confirms on the second day
+of the following month, the employer decides before its deadline (APR-2), so that the payroll
+closed after the deadline (skola_kopiena/demo/payroll.py) holds what was approved by then.
+Idempotent: a plan whose diary already has anything is left as it is.
 """
 
 import datetime
@@ -22,7 +25,7 @@ from diary.models import DiaryEntry, DiaryMonth, month_start, next_month_start
 from iap.models import Learner, Plan
 from iap.services import plan_allows_mentoring
 from skola_kopiena.accounts.models import Role, RoleMembership
-from skola_kopiena.demo.plans import CESIS, OGRE, RIGA_SCHOOL, pdf_file
+from skola_kopiena.demo.plans import CESIS, OGRE, RIGA_SCHOOL, _on_day, pdf_file
 from skola_kopiena.schools.calendar import current_semester
 from skola_kopiena.schools.models import Semester
 from timesheets import services as approval_services
@@ -69,6 +72,10 @@ class DiarySpec:
     # (APR-2) has passed, and wait for approval until then.
     last_months: tuple = ()
     return_reason: str = ""  # APR-3; {date}: a meeting of the returned month
+    # The employer approves this plan's months the day after they are confirmed, long before
+    # its deadline: last month is approved whatever the day, so there is always something to
+    # close for payroll (PAY-6).
+    approved_at_once: bool = False
 
 
 DIARIES = [
@@ -345,6 +352,7 @@ DIARIES = [
             "Nākamreiz paņemt līdzi matemātikas burtnīcu.",
             "Grafiks parakstīts.",
         ],
+        approved_at_once=True,
     ),
     DiarySpec(
         RIGA_SCHOOL,
@@ -423,6 +431,64 @@ DIARIES = [
             "Paula atnāca ar jau sastādītu plānu.",
             "Nākamreiz sākt pusstundu vēlāk (kora mēģinājums).",
         ],
+        # The employer returned last month: a meeting's time in the signed timesheet is not
+        # the diary's. Until Anna corrects it, the month is not payable (PAY-1, PAY-5).
+        last_months=("returned",),
+        return_reason="Parakstītajā grafikā {date} tikšanās laiks nesakrīt ar dienasgrāmatu. "
+        "Lūdzu, izlabojiet laiku vai augšupielādējiet pareizo grafiku un apstipriniet mēnesi "
+        "vēlreiz.",
+    ),
+    # Līga Kalniņa's learner: the school's payroll has a second mentor.
+    DiarySpec(
+        RIGA_SCHOOL,
+        ("Emīls", "Strautiņš"),
+        None,
+        slots=[Slot(THU, T(15, 0))],
+        places=["Rīgas Centrālās bibliotēkas Grīziņkalna filiāle", "Kafejnīca Avotu ielā"],
+        opening=[
+            (
+                "Iepazīšanās; vienošanās par tikšanās laiku, kad brālis ir pulciņā",
+                "Vienojāmies tikties ceturtdienās, kamēr brālis ir peldēšanas nodarbībā; Emīls "
+                "pastāstīja par zīmēšanu un riteņbraukšanu.",
+                "Kafejnīca Avotu ielā",
+                2,
+            ),
+        ],
+        topics=[
+            (
+                "Nedēļas plāns: kad pildīt mājasdarbus",
+                "Emīls atrada divas stundas nedēļā mājasdarbiem, kamēr brālis ir pulciņos.",
+                None,
+                None,
+            ),
+            (
+                "Matemātikas pārbaudes darbs: ko atkārtot",
+                "Sastādījām atkārtojamo tēmu sarakstu; Emīls pierakstījās konsultācijai.",
+                "Rīgas Centrālās bibliotēkas Grīziņkalna filiāle",
+                None,
+            ),
+            (
+                "Kur mācīties pēc 9. klases: dizains un datorgrafika",
+                "Apskatījām divu tehnikumu programmas; Emīls grib apmeklēt atvērto durvju dienu.",
+                None,
+                None,
+            ),
+            (
+                "Pastaiga un saruna par to, kas izdevies",
+                "Emīls nodeva visus šīs nedēļas mājasdarbus; vienojāmies turpināt tāpat.",
+                "Grīziņkalna parks",
+                None,
+            ),
+        ],
+        closing=[
+            (
+                "Semestra noslēgums un plāns pārbaudes darbiem pavasarī",
+                "Emīls novērtēja semestri un izvēlējās, ko pavasarī atkārtot vispirms.",
+                "Kafejnīca Avotu ielā",
+                None,
+            ),
+        ],
+        comments=["Emīls atnāca ar uzzīmētu nedēļas plānu.", "Grafiks parakstīts."],
     ),
     # Another school's mentors, so that other approvers have a queue too.
     DiarySpec(
@@ -577,6 +643,11 @@ def _last_day(first_day):
     return next_month_start(first_day) - datetime.timedelta(days=1)
 
 
+def _confirmed_on(first_day):
+    """DIA-7: the day the demo's mentors confirm a month: the second of the following month."""
+    return next_month_start(first_day) + datetime.timedelta(days=1)
+
+
 def _end(day, start, hours):
     """DIA-4: the end of a meeting of `hours` academic hours (40 minutes each)."""
     begin = datetime.datetime.combine(day, start)
@@ -679,38 +750,49 @@ class DemoDiary:
             first = next_month_start(first)
         for first in months:
             entries = list(plan.diary_entries.filter(date__gte=first, date__lte=_last_day(first)))
-            if entries:
-                diary_services.month_upload_scan(
-                    actor=self.mentor_user,
-                    plan=plan,
-                    month=first,
-                    file=self.scan(first, entries),
-                )
-            diary_services.month_confirm(actor=self.mentor_user, plan=plan, month=first)
+            # As it happened: the mentor confirms on the second day of the following month.
+            with _on_day(_confirmed_on(first)):
+                if entries:
+                    diary_services.month_upload_scan(
+                        actor=self.mentor_user,
+                        plan=plan,
+                        month=first,
+                        file=self.scan(first, entries),
+                    )
+                diary_services.month_confirm(actor=self.mentor_user, plan=plan, month=first)
         approver = _approver(plan)
         if approver is None:
             return
         tail = self.spec.last_months
+        employer = plan.contract.employer
         for position, first in enumerate(months):
             from_end = len(months) - position
+            deadline = employer.hours_approval_deadline(first)  # APR-2
             if from_end <= len(tail):
                 decision = tail[len(tail) - from_end]
+            elif self.spec.approved_at_once:
+                decision = "approved"
             else:
-                approval_day = min(plan.contract.employer.hours_approval_day, 28)
-                deadline = next_month_start(first).replace(day=approval_day)  # APR-2
                 decision = "approved" if deadline < self.today else "confirmed"
             diary_month = DiaryMonth.objects.get(plan=plan, month=first)
+            confirmed_on = _confirmed_on(first)
             if decision == "approved":
-                approval_services.month_approve(actor=approver, diary_month=diary_month)
+                # Before the deadline, and so before the month is closed for payroll.
+                day = confirmed_on + datetime.timedelta(days=1)
+                if not self.spec.approved_at_once:
+                    day = max(day, deadline - datetime.timedelta(days=2))
+                with _on_day(day):
+                    approval_services.month_approve(actor=approver, diary_month=diary_month)
             elif decision == "returned":
                 entries = list(
                     plan.diary_entries.filter(date__gte=first, date__lte=_last_day(first))
                 )
                 meeting = entries[min(1, len(entries) - 1)].date if entries else first
                 reason = self.spec.return_reason.format(date=f"{meeting:%d.%m.}")
-                approval_services.month_return(
-                    actor=approver, diary_month=diary_month, reason=reason
-                )
+                with _on_day(confirmed_on + datetime.timedelta(days=3)):
+                    approval_services.month_return(
+                        actor=approver, diary_month=diary_month, reason=reason
+                    )
 
     def scan(self, first, entries):
         """TS-1, TS-3: the month's rows of the signed timesheet, as a scanned PDF."""

@@ -77,6 +77,17 @@ CONTRACTS = {
         D(2026, 9, 30),
         "Personāla speciāliste Laima Dimante",
     ),
+    # A second mentor of the school, so that its payroll has more than one mentor (PAY-3).
+    "liga": (
+        "Līga Kalniņa",
+        RIGA_SCHOOL,
+        "2026/2027",
+        None,
+        "R64-M/2026-05",
+        D(2026, 8, 31),
+        D(2026, 8, 24),
+        "Personāla speciāliste Laima Dimante",
+    ),
     # CON-2: a youth centre of the learner's municipality may employ the mentor.
     "ilze": (
         "Ilze Ābele",
@@ -450,6 +461,41 @@ LEARNERS = [
                     19,
                     "Izglītojamais kopā ar ģimeni pārcēlās uz citu pilsētu un turpina mācības "
                     "citā skolā.",
+                ),
+            )
+        ],
+    ),
+    # Līga Kalniņa's learner: a second mentor on the school's payroll (PAY-3).
+    LearnerSpec(
+        RIGA_SCHOOL,
+        "Emīls",
+        "Strautiņš",
+        D(2011, 3, 14),
+        grade=9,
+        plans=[
+            PlanSpec(
+                stage="approved",
+                start_offset=3,
+                module="II",
+                risks=[("learning_difficulties", ""), ("family_conditions", "")],
+                strengths="Mierīgs, labi zīmē, rūpējas par jaunāko brāli.",
+                interests="Zīmēšana, datorspēles, riteņbraukšana.",
+                desired_results="Nokārto 9. klases pārbaudes darbus; mājasdarbus nodod laikā; "
+                "izvēlas, kur mācīties pēc pamatskolas.",
+                monthly_hours=8,
+                meeting_times="Ceturtdienās pēc 15:00.",
+                mentor="Līga Kalniņa",
+                contract="liga",
+                message="Labdien, Līga! 9. klases skolēnam, kuram mājās daudz pienākumu, "
+                "noderētu mentore. Vai ceturtdienas Jums der?",
+                accept_reason="Jā, ceturtdienas pēcpusdienas man der.",
+                agreement=(
+                    "Emīls pēc stundām pieskata jaunāko brāli; mājasdarbiem neatliek laika, un "
+                    "vērtējumi matemātikā un latviešu valodā krītas.",
+                    "Tiekamies reizi nedēļā; kopā plānojam nedēļu un gatavojamies pārbaudes "
+                    "darbiem.",
+                    "Atbalstīt, palīdzēt plānot laiku un kopā izzināt tālākās izglītības iespējas.",
+                    "Ierasties uz tikšanām un pastāstīt, ja kaut kas traucē mācīties.",
                 ),
             )
         ],

@@ -7,6 +7,10 @@ from .models import SentEmail
 
 @admin.register(SentEmail)
 class SentEmailAdmin(PortalModelAdmin):
-    list_display = ["sent_at", "key", "recipient", "subject"]
+    """Which emails and reminders went to whom and when; coordinators see their region's."""
+
+    list_display = ["sent_at", "key", "recipient", "subject", "region"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
     search_fields = ["key", "recipient", "subject"]
     date_hierarchy = "sent_at"

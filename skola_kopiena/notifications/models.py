@@ -8,6 +8,15 @@ class SentEmail(models.Model):
     key = models.CharField(_("event"), max_length=120, unique=True)
     recipient = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=255)
+    # Whose coordinators see that it went (empty: the national team only).
+    region = models.ForeignKey(
+        "schools.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:

@@ -7,8 +7,9 @@ from django.utils import translation
 from .models import SentEmail
 
 
-def email_send_once(*, key, recipient, template, context):
-    """Send `emails/<template>.txt` (first line: subject) in Latvian, once per `key`.
+def email_send_once(*, key, recipient, template, context, region_id=None):
+    """Send `emails/<template>.txt` (first line: subject) in Latvian, once per `key`; the
+    project staff of `region_id` see in the admin that it went.
 
     The row is claimed before sending: a second task run for the same event finds it and
     sends nothing. Returns whether this call sent the email.
@@ -17,7 +18,9 @@ def email_send_once(*, key, recipient, template, context):
         subject, _, body = render_to_string(f"emails/{template}.txt", context).partition("\n")
     try:
         with transaction.atomic():
-            SentEmail.objects.create(key=key, recipient=recipient, subject=subject.strip()[:255])
+            SentEmail.objects.create(
+                key=key, recipient=recipient, subject=subject.strip()[:255], region_id=region_id
+            )
             send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
     except IntegrityError:
         return False

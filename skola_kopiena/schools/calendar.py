@@ -1,11 +1,14 @@
-"""The school calendar: may mentoring take place on a given day? (CAL-1, CAL-2, CAL-3).
+"""The school calendar: may mentoring take place on a given day? (CAL-1, CAL-2, CAL-3), and
+which days are working days in Latvia.
 
 Plans (CAL-4, summer extensions) build on `semester_dates` and `mentoring_allowed`.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
+import holidays
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -94,3 +97,23 @@ def current_semester(day=None):
         or Semester.objects.filter(start_date__lte=day, end_date__gte=day).first()
         or Semester.objects.filter(start_date__gt=day).order_by("start_date").first()
     )
+
+
+# --- Working days (reminders) ------------------------------------------------------------
+
+
+@functools.cache
+def _latvian_holidays(year):
+    # Latvia moves some days off onto a Saturday, which is then a working day: the package
+    # knows both, so a weekday check would be wrong on those days.
+    return holidays.country_holidays("LV", years=range(year - 1, year + 2))
+
+
+def nth_working_day(day, n):
+    """The n-th Latvian working day after `day` (before it if n < 0; n = 0: `day` itself if
+    it is a working day, else the next one)."""
+    return _latvian_holidays(day.year).get_nth_working_day(day, n)
+
+
+def first_working_day_of_month(day):
+    return nth_working_day(day.replace(day=1), 0)

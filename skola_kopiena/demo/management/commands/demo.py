@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from mentors.models import ChangeRequest, Mentor
 from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.demo.diary import create_diaries
+from skola_kopiena.demo.payroll import create_payroll
 from skola_kopiena.demo.plans import create_plans
 from skola_kopiena.schools.models import (
     Institution,
@@ -113,6 +114,8 @@ class Command(BaseCommand):
             create_diaries(warn=self.stderr.write)
             self._diary_reads()
             self._rate()
+            # The months the demo school has closed for payroll; last month is left open.
+            create_payroll(warn=self.stderr.write)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<20} {role}")
