@@ -1,5 +1,6 @@
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -78,13 +79,25 @@ def plan_months(plan):
 NUDGE_AFTER_DAYS = 7
 
 
-def mentor_overview(plans, today, now):
+@dataclass(frozen=True)
+class LaterSteps:
+    """CHK 6, 9 and 10 of a plan, ticked from the data of later apps (supervision, the
+    evaluation), which the dashboard gathers for the diary's checklist."""
+
+    supervised: bool = False
+    evaluated: bool = False
+    agreed: bool = False
+
+
+def mentor_overview(plans, today, now, later_steps=None):
     """Per active plan of a mentor: this month's hours, entries waiting for a result, the
-    month's status, the days since the last meeting (DIA-11) and the ten steps (CHK).
+    month's status, the days since the last meeting (DIA-11) and the ten steps (CHK), steps
+    6, 9 and 10 from `later_steps` ({plan id: LaterSteps}).
 
     Three queries whatever the number of plans: plans are given, entries and months fetched
     once for all of them.
     """
+    later_steps = later_steps or {}
     plans = list(plans)
     ids = [p.pk for p in plans]
     first_day = month_start(today)
@@ -130,7 +143,9 @@ def mentor_overview(plans, today, now):
                     (days_since is None and (today - plan.start_date).days > NUDGE_AFTER_DAYS)
                     or (days_since is not None and days_since > NUDGE_AFTER_DAYS)
                 ),
-                "steps": checklist(plan, held, stored, past_months),
+                "steps": checklist(
+                    plan, held, stored, past_months, later_steps.get(plan.pk, LaterSteps())
+                ),
             }
         )
     return cards
@@ -143,12 +158,9 @@ def _months_between(start, today):
         current = next_month_start(current)
 
 
-def checklist(plan, held, stored_months, past_months):
-    """CHK: the handbook's ten steps of a mentor–plan pair, each ticked from data.
-
-    Supervision (6), the evaluation (9) and the continue-or-close agreement (10) come with
-    later parts of the portal; until then they stay unticked.
-    """
+def checklist(plan, held, stored_months, past_months, later):
+    """CHK: the handbook's ten steps of a mentor–plan pair, each ticked from data; supervision
+    (6), the evaluation (9) and the continue-or-close agreement (10) from `later`."""
     confirmed = {
         m
         for m, r in stored_months.items()
@@ -159,9 +171,9 @@ def checklist(plan, held, stored_months, past_months):
         (_("Talk with the plan's preparer"), plan.mentor_id is not None),
         (_("Employment contract signed"), plan.contract_id is not None),
         (_("Agreement with the learner signed"), bool(plan.agreement_scan)),
-        (_("Plan approved"), plan.status in ("approved", "terminated")),
+        (_("Plan approved"), plan.ran),
         (_("Meetings held and signed in the timesheet"), bool(held)),
-        (_("Supervision (optional)"), False),
+        (_("Supervision (optional)"), later.supervised),
         (
             _("Diary filled in and confirmed every month"),
             bool(past_months) and all(m in confirmed for m in past_months),
@@ -170,6 +182,6 @@ def checklist(plan, held, stored_months, past_months):
             _("Timesheet scan uploaded every month"),
             bool(with_hours) and all(stored_months[m].timesheet_scan for m in with_hours),
         ),
-        (_("Evaluation at the end of the semester"), False),
-        (_("Agreed whether to continue next semester"), False),
+        (_("Evaluation at the end of the semester"), later.evaluated),
+        (_("Agreed whether to continue next semester"), later.agreed),
     ]

@@ -105,6 +105,7 @@ class Plan(models.Model):
         RETURNED = "returned", _("returned for corrections")
         APPROVED = "approved", _("active")
         TERMINATED = "terminated", _("terminated")
+        CLOSED = "closed", _("closed")
 
     class Module(models.TextChoices):
         EARLY_LEAVING = "I", _("Module I: risk of early school leaving")
@@ -194,6 +195,18 @@ class Plan(models.Model):
     # CAL-4: mentoring into the summer until the end of the extra learning measures.
     extended_until = models.DateField(_("extended until"), null=True, blank=True)
     extension_order = PrivateFileField(_("head's order on the extension"), blank=True)
+    # IAP-9, TS-5: closed once the mentor has evaluated and every month is approved; the
+    # preparer confirms that the paper timesheets were handed over for keeping.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    timesheets_received = models.BooleanField(_("paper timesheets received"), default=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +241,12 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="plan_ends_after_start"
             ),
+            # IAP-9: a closed plan was closed by someone, with its timesheets (TS-5).
+            models.CheckConstraint(
+                condition=~Q(status="closed")
+                | Q(closed_at__isnull=False, closed_by__isnull=False, timesheets_received=True),
+                name="plan_closed_with_its_timesheets",
+            ),
             # IAP-5: an active, terminated or submitted plan has a mentor.
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "returned"]) | Q(mentor__isnull=False),
@@ -261,6 +280,11 @@ class Plan(models.Model):
         return self.learner.age_on(self.start_date) >= ADULT_AGE
 
     @property
+    def ran(self):
+        """Mentoring took place under the plan: approved, then perhaps terminated or closed."""
+        return self.status in RAN_STATUSES
+
+    @property
     def has_ended(self):
         """The plan's time is over; it waits for the evaluation that closes it (EVA-1)."""
         from django.utils import timezone
@@ -274,6 +298,10 @@ class Plan(models.Model):
         if self.terminated_on:
             last = min(last, self.terminated_on)
         return last
+
+
+# The statuses of a plan under which mentoring took place (its diary, hours and pay).
+RAN_STATUSES = (Plan.Status.APPROVED, Plan.Status.TERMINATED, Plan.Status.CLOSED)
 
 
 class PlanRisk(models.Model):

@@ -620,7 +620,7 @@ def plan_continue(*, actor, plan):
     """IAP-8 (**Choice**): "continue next semester" copies the plan into a new draft."""
     from skola_kopiena.schools.models import Semester
 
-    if plan.status not in (Plan.Status.APPROVED, Plan.Status.TERMINATED):
+    if not plan.ran:
         raise ValidationError(_("Only an approved plan can be continued."), code="IAP-8")
     following = (
         Semester.objects.filter(start_date__gt=plan.semester.start_date)

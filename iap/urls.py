@@ -33,7 +33,6 @@ urlpatterns = [
     path("iap/<id:pk>/stundas/", views.plan_hours, name="plan_hours"),
     path("iap/<id:pk>/partraukt/", views.plan_terminate, name="plan_terminate"),
     path("iap/<id:pk>/pagarinat/", views.plan_extend, name="plan_extend"),
-    path("iap/<id:pk>/turpinat/", views.plan_continue, name="plan_continue"),
     path("uzaicinajumi/", views.invitation_list, name="invitations"),
     path("uzaicinajumi/<id:pk>/", views.invitation_detail, name="invitation"),
 ]

@@ -570,27 +570,6 @@ def plan_decide(request, pk):
     return redirect("iap:plan", pk=plan.pk)
 
 
-@require_POST
-def plan_continue(request, pk):
-    """IAP-8"""
-    plan = policies.get_plan_for(request.acting, pk, write=True)
-    try:
-        copy = services.plan_continue(actor=request.user, plan=plan)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("iap:plan", pk=plan.pk)
-    messages.success(
-        request,
-        _(
-            "A new draft for %(semester)s has been made from this plan. Check it and invite "
-            "the mentor."
-        )
-        % {"semester": copy.semester},
-    )
-    return redirect("iap:plan", pk=copy.pk)
-
-
 # --- During the semester (IAP-6, IAP-7, CAL-4) --------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from diary.models import DiaryEntry, DiaryMonth, month_start, next_month_start
-from iap.models import Plan
+from iap.models import RAN_STATUSES, Plan
 from skola_kopiena.collation import latvian, sort_key
 
 from .models import PayrollLine, PayrollRun, Rate, to_cents
@@ -153,7 +153,7 @@ def own_pay(mentor, semester, today=None):
         Plan.objects.filter(
             mentor=mentor,
             semester=semester,
-            status__in=[Plan.Status.APPROVED, Plan.Status.TERMINATED],
+            status__in=RAN_STATUSES,
         )
         .select_related("learner", "contract__employer")
         .order_by("start_date", "pk")
@@ -301,7 +301,7 @@ def not_payable(employer, month, today=None):
     plans = (
         Plan.objects.filter(
             contract__employer=employer,
-            status__in=[Plan.Status.APPROVED, Plan.Status.TERMINATED],
+            status__in=RAN_STATUSES,
             start_date__lt=next_month_start(month),
         )
         .filter(Q(end_date__gte=since) | Q(extended_until__gte=since))

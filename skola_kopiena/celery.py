@@ -19,4 +19,17 @@ app.conf.beat_schedule = {
         "task": "payroll.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # EVA-1: each morning, mentors whose evaluation opened three working days ago and is
+    # still not submitted are reminded once.
+    "evaluation-reminders": {
+        "task": "evaluation.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=40),
+    },
+    # SUP-1: every afternoon, the mentors signed up for tomorrow's supervision sessions are
+    # reminded once each; late in the day before, so that the day's own sign-ups (open
+    # until its end) are reminded too.
+    "supervision-reminders": {
+        "task": "supervision.tasks.send_reminders",
+        "schedule": crontab(hour=17, minute=0),
+    },
 }

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("diary.urls")),
     path("", include("timesheets.urls")),
     path("", include("payroll.urls")),
+    path("", include("supervision.urls")),
+    path("", include("evaluation.urls")),
     path("faili/", include("skola_kopiena.files.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,10 +7,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from diary import selectors as diary_selectors
+from evaluation import policies as evaluation_policies
+from evaluation import selectors as evaluation_selectors
 from iap import selectors as iap_selectors
 from iap.models import Invitation
 from mentors import selectors as mentor_selectors
 from skola_kopiena.accounts.models import Role
+from supervision import selectors as supervision_selectors
+
+
+def later_steps(plans):
+    """CHK 6, 9, 10 of the mentor's plans, from supervision and the evaluation."""
+    supervised = supervision_selectors.attended_plan_ids(plans)
+    ended = evaluation_selectors.end_steps(plans)
+    return {
+        plan.pk: diary_selectors.LaterSteps(
+            supervised=plan.pk in supervised,
+            evaluated=ended[plan.pk][0],
+            agreed=ended[plan.pk][1],
+        )
+        for plan in plans
+    }
 
 
 @require_GET
@@ -25,11 +42,16 @@ def dashboard(request):
         )
         my_plans = iap_selectors.plan_list(acting).filter(mentor__user=request.user)
         context["my_plans"] = my_plans
-        context["diary_cards"] = diary_selectors.mentor_overview(
-            my_plans.filter(status__in=["approved", "terminated"]).select_related("learner"),
-            timezone.localdate(),
-            timezone.now(),
+        card_plans = list(
+            my_plans.filter(status__in=["approved", "terminated"]).select_related(
+                "learner", "semester"
+            )
         )
+        context["diary_cards"] = diary_selectors.mentor_overview(
+            card_plans, timezone.localdate(), timezone.now(), later_steps(card_plans)
+        )
+        evaluations = evaluation_policies.own_evaluations(acting)
+        context["evaluations_waiting"] = evaluation_selectors.waiting_count(evaluations)
     if acting.has_role(Role.PREPARER):
         plans = iap_selectors.plan_list(acting)
         context["plan_counts"] = {

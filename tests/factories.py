@@ -243,3 +243,16 @@ def confirm_month(plan, month, actor=None):
 
     with month_end(month):
         return month_confirm(actor=actor or plan.mentor.user, plan=plan, month=month)
+
+
+def on(day):
+    """The test clock on `day` at noon in Riga."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=ZoneInfo("Europe/Riga")),
+        tick=True,
+    )

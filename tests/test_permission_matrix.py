@@ -120,7 +120,26 @@ def objects(cast):
         employer=cast.school,
     )
     export_build(export_id=export.pk)
+    # SUP-1: Rīga's session for mentors of general education, the mentor signed up.
+    from supervision import services as supervision_services
+
+    session = supervision_services.session_create(
+        actor=cast.staff,
+        acting=acting_for(cast.staff),
+        date=datetime.date(2026, 12, 2),
+        start_time=datetime.time(14, 0),
+        place="Rīgas Centrālā bibliotēka",
+        region=cast.riga,
+        target_group="general",
+        capacity=12,
+        supervisor="Inga Supervizore",
+    )
+    signup = supervision_services.signup_create(
+        actor=cast.mentor_user, mentor=cast.mentor, session=session
+    )
     return {
+        "session": session,
+        "signup": signup,
         "rate": rate,
         "run": closing.run,
         "export": export,
@@ -239,7 +258,6 @@ def matrix(cast, objects):
         (f"/iap/{plan.pk}/stundas/", PLAN_WRITE),
         (f"/iap/{plan.pk}/partraukt/", PLAN_WRITE),
         (f"/iap/{plan.pk}/pagarinat/", PLAN_WRITE),
-        (f"/iap/{plan.pk}/turpinat/", POST_ONLY),
         ("/uzaicinajumi/", MENTOR_ONLY),
         (f"/uzaicinajumi/{objects['invitation'].pk}/", expect(403, mentor=200)),
         (
@@ -272,6 +290,27 @@ def matrix(cast, objects):
         (f"/faili/iap/plan/{youth.pk}/agreement_scan/", YOUTH_PLAN | {"youth_approver": 404}),
         (f"/dienasgramata/{youth.pk}/2026-11/", YOUTH_PLAN),
         (f"/dienasgramata/{youth.pk}/grafiks.pdf", YOUTH_PLAN),
+        # The plan's end: its mentor writes the evaluation, the preparer manages it, staff
+        # read it; the approver does not see it (EVA, ACC-1).
+        (
+            f"/iap/{active.pk}/izvertesana/",
+            expect(404, mentor=200, preparer=200, approver=403, staff=200, admin=200),
+        ),
+        (f"/iap/{active.pk}/izvertesana/sakt/", POST_ONLY),
+        (f"/iap/{active.pk}/izvertesana/lemums/", POST_ONLY),
+        (f"/iap/{active.pk}/slegt/", POST_ONLY),
+        ("/izvertesanas/", MENTOR_ONLY),
+        # Supervision (SUP-1): the mentors of the region and target group, and project staff
+        # of the region; another region's session is 404, every other role 403.
+        ("/supervizijas/", expect(403, mentor=200, staff=200, other_staff=200, admin=200)),
+        ("/supervizijas/jauna/", STAFF_ONLY),
+        (
+            f"/supervizijas/{objects['session'].pk}/",
+            expect(403, mentor=200, staff=200, other_staff=404, admin=200),
+        ),
+        (f"/supervizijas/{objects['session'].pk}/pieteikties/", POST_ONLY),
+        (f"/supervizijas/{objects['session'].pk}/atteikt/", POST_ONLY),
+        (f"/supervizijas/{objects['session'].pk}/apmeklejums/", POST_ONLY),
         # Pay: a mentor sees their own (PAY-5), the employer's approver its payroll, project
         # staff their region's (PAY-3); a preparer never sees pay.
         ("/samaksa/", MENTOR_ONLY),
@@ -401,6 +440,8 @@ ADMIN_PAGES = {
     "diary.diarymonth": READ_IN_REGION,
     "payroll.rate": REFERENCE | {"add": staff_codes(403, 403, 200)},
     "payroll.payrollrun": READ_IN_REGION,
+    "supervision.session": READ_IN_REGION,
+    "supervision.signup": READ_IN_REGION,
 }
 # The writes each admin level may make; every other write is refused.
 ADMIN_WRITES = {
@@ -456,6 +497,8 @@ def admin_rows(cast, objects):
         "diary.diarymonth": objects["month"],
         "payroll.rate": objects["rate"],
         "payroll.payrollrun": objects["run"],
+        "supervision.session": objects["session"],
+        "supervision.signup": objects["signup"],
     }
 
 
@@ -519,6 +562,8 @@ def _domain_rows():
         "iap",
         "diary",
         "payroll",
+        "supervision",
+        "evaluation",
         "notifications",
         "account",
         "mfa",
@@ -603,8 +648,15 @@ def portal_writes(cast, objects):
         (f"/iap/{active.pk}/stundas/", preparer),
         (f"/iap/{active.pk}/partraukt/", preparer),
         (f"/iap/{active.pk}/pagarinat/", preparer),
-        (f"/iap/{active.pk}/turpinat/", preparer),
         (f"/uzaicinajumi/{objects['invitation'].pk}/", mentor),
+        (f"/iap/{active.pk}/izvertesana/", mentor),
+        (f"/iap/{active.pk}/izvertesana/sakt/", preparer),
+        (f"/iap/{active.pk}/izvertesana/lemums/", preparer),
+        (f"/iap/{active.pk}/slegt/", preparer),
+        ("/supervizijas/jauna/", {"staff", "other_staff", "admin"}),
+        (f"/supervizijas/{objects['session'].pk}/pieteikties/", mentor),
+        (f"/supervizijas/{objects['session'].pk}/atteikt/", mentor),
+        (f"/supervizijas/{objects['session'].pk}/apmeklejums/", {"staff", "admin"}),
         ("/darba-samaksa/2026-10/eksports/", {"staff", "other_staff", "admin"}),
         (f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/slegt/", {"approver"}),
         (
@@ -627,6 +679,9 @@ HOSTILE_FORM = {
     "topic": "Tēma",
     "result": "Labi",
     "answer": "accept",
+    "outcome": "continue",
+    "timesheets_received": "on",
+    "submit": "1",
     "hidden": "on",
     "phone": "+371 2000 0001",
     "file_format": "csv",

@@ -129,6 +129,7 @@ class AccessLog(models.Model):
         PRINT_TIMESHEET = "print_timesheet", _("printed the timesheet")
         DOWNLOAD = "download", _("downloaded a file")
         ADMIN_VIEW = "admin_view", _("opened in the administration")
+        READ_EVALUATION = "read_evaluation", _("read the evaluation")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("user")

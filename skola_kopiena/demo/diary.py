@@ -490,6 +490,223 @@ DIARIES = [
         ],
         comments=["Emīls atnāca ar uzzīmētu nedēļas plānu.", "Grafiks parakstīts."],
     ),
+    # Last spring's plans at their end (evaluation.py): a semester of meetings, every month
+    # approved, so that the plans can be evaluated and closed.
+    DiarySpec(
+        RIGA_SCHOOL,
+        ("Matīss", "Upenieks"),
+        ("2025/2026", 2),
+        slots=[Slot(WED, T(15, 0))],
+        places=["Rīgas Centrālās bibliotēkas Pārdaugavas filiāle", "Kafejnīca Kalnciema ielā"],
+        opening=[
+            (
+                "Iepazīšanās; vienošanās par tikšanās laiku un kopīgiem noteikumiem",
+                "Vienojāmies tikties trešdienās pēc stundām; Matīss pastāstīja par robotikas "
+                "pulciņu un šahu.",
+                "Kafejnīca Kalnciema ielā",
+                2,
+            ),
+        ],
+        topics=[
+            (
+                "Rīta rutīna: kā paspēt uz pirmo stundu",
+                "Matīss ieplānoja vakara rutīnu un divus modinātājus; vienojāmies nedēļu "
+                "pierakstīt, kā izdevās.",
+                None,
+                None,
+            ),
+            (
+                "Nedēļas plāns: mājasdarbi un pulciņi",
+                "Sastādījām nedēļas plānu; mājasdarbiem atvēlēta stunda pirms robotikas pulciņa.",
+                None,
+                None,
+            ),
+            (
+                "Kavējumu pārskats: kas izdevās",
+                "Šonedēļ tikai viena nokavēta pirmā stunda; Matīss pats atzīmēja progresu.",
+                None,
+                None,
+            ),
+            (
+                "Matemātikas kontroldarbs: ko atkārtot",
+                "Matīss sadalīja atkārtojamās tēmas pa dienām un pierakstījās konsultācijai.",
+                "Rīgas Centrālās bibliotēkas Pārdaugavas filiāle",
+                None,
+            ),
+            (
+                "Pastaiga un saruna par to, kas motivē",
+                "Matīss secināja, ka viņu motivē redzēt savu progresu; turpinās pierakstīt "
+                "paveikto.",
+                "Arkādijas parks",
+                None,
+            ),
+        ],
+        closing=[
+            (
+                "Semestra kopsavilkums: kas izdevies",
+                "Matīss saskaitīja kavējumus un vērtējumus un secināja, ka mērķi sasniegti; "
+                "runājām par to, kā turpināt pašam.",
+                "Kafejnīca Kalnciema ielā",
+                None,
+            ),
+        ],
+        comments=["Matīss atnāca ar aizpildītu nedēļas plānu.", "Grafiks parakstīts."],
+    ),
+    DiarySpec(
+        RIGA_SCHOOL,
+        ("Dāvis", "Ziemelis"),
+        ("2025/2026", 2),
+        slots=[Slot(THU, T(15, 0))],
+        places=["Kafejnīca Avotu ielā", "Rīgas Centrālās bibliotēkas Grīziņkalna filiāle"],
+        opening=[
+            (
+                "Iepazīšanās; vienošanās par tikšanās laiku",
+                "Vienojāmies tikties ceturtdienās pēc stundām; Dāvis pastāstīja par basketbolu "
+                "un mūziku.",
+                "Kafejnīca Avotu ielā",
+                2,
+            ),
+        ],
+        topics=[
+            (
+                "Nedēļas plāns: stundas, treniņi un mājas pienākumi",
+                "Dāvis atrada laiku mājasdarbiem pirms treniņiem; plānu ierakstīja telefonā.",
+                None,
+                None,
+            ),
+            (
+                "Kavējumu pārskats un mērķis nākamajai nedēļai",
+                "Šonedēļ apmeklētas visas stundas; Dāvis izvirzīja mērķi to atkārtot.",
+                None,
+                None,
+            ),
+            (
+                "Vēstures referāts: kā sākt",
+                "Sadalījām darbu soļos; Dāvis izvēlējās tēmu un atrada trīs avotus.",
+                "Rīgas Centrālās bibliotēkas Grīziņkalna filiāle",
+                None,
+            ),
+            (
+                "Pastaiga un saruna par to, kas izdevies",
+                "Dāvis pastāstīja, ka iekļauts skolas basketbola komandā; runājām par laika "
+                "plānošanu sacensību nedēļās.",
+                "Grīziņkalna parks",
+                None,
+            ),
+        ],
+        closing=[
+            (
+                "Semestra noslēgums un vasaras plāni",
+                "Dāvis novērtēja semestri: nepietiekamu vērtējumu nav; vasarā viņš strādās.",
+                "Kafejnīca Avotu ielā",
+                None,
+            ),
+        ],
+        comments=["Dāvis ieradās laikā.", "Grafiks parakstīts."],
+    ),
+    DiarySpec(
+        RIGA_SCHOOL,
+        ("Alise", "Grīnberga"),
+        ("2025/2026", 2),
+        slots=[Slot(MON, T(15, 0))],
+        places=["Rīgas Centrālā bibliotēka", "Kafejnīca Tērbatas ielā"],
+        opening=[
+            (
+                "Iepazīšanās; vienošanās par tikšanās laiku un mērķiem",
+                "Vienojāmies tikties pirmdienās; Alise pastāstīja par teātra studiju un "
+                "izvēlējās divus mērķus semestrim.",
+                "Kafejnīca Tērbatas ielā",
+                2,
+            ),
+        ],
+        topics=[
+            (
+                "Ķīmijas mājasdarbi: kur rodas grūtības",
+                "Alise pierakstīja jautājumus skolotājai un pieteicās konsultācijai.",
+                "Rīgas Centrālā bibliotēka",
+                None,
+            ),
+            (
+                "Nedēļas plāns: mācības un teātra mēģinājumi",
+                "Sastādījām nedēļas plānu; dabaszinātnēm atvēlētas divas stundas pirms "
+                "mēģinājumiem.",
+                None,
+                None,
+            ),
+            (
+                "Kā veicās konsultācijās",
+                "Alise apmeklēja ķīmijas konsultāciju un saprata divas tēmas, kas iepriekš "
+                "nebija skaidras.",
+                None,
+                None,
+            ),
+            (
+                "Fizikas laboratorijas darbs: kā sagatavoties",
+                "Kopā izlasījām darba aprakstu; Alise sagatavoja jautājumus skolotājam.",
+                "Rīgas Centrālā bibliotēka",
+                None,
+            ),
+        ],
+        closing=[
+            (
+                "Semestra kopsavilkums un vasaras plāni",
+                "Alise novērtēja, kā veicies ar mērķiem, un izvēlējās, ko atkārtot vasarā.",
+                "Kafejnīca Tērbatas ielā",
+                None,
+            ),
+        ],
+        comments=["Alise atnāca ar saviem jautājumiem.", "Grafiks parakstīts."],
+    ),
+    DiarySpec(
+        RIGA_SCHOOL,
+        ("Elza", "Jaunzeme"),
+        ("2025/2026", 2),
+        slots=[Slot(THU, T(15, 30))],
+        places=["Rīgas Centrālā bibliotēka", "Ziedoņdārzs", "Kafejnīca pie Matīsa tirgus"],
+        opening=[
+            (
+                "Iepazīšanās; vienošanās par tikšanās laiku",
+                "Vienojāmies tikties ceturtdienās; Elza pastāstīja par zīmēšanu un peldēšanu.",
+                "Kafejnīca pie Matīsa tirgus",
+                2,
+            ),
+        ],
+        topics=[
+            (
+                "Saruna latviski: mana nedēļa skolā",
+                "Elza pastāstīja par nedēļu latviski; kopā pierakstījām jaunos vārdus.",
+                None,
+                None,
+            ),
+            (
+                "Interešu pulciņa izvēle",
+                "Apskatījām skolas pulciņu sarakstu; Elza izvēlējās mākslas studiju.",
+                "Rīgas Centrālā bibliotēka",
+                None,
+            ),
+            (
+                "Latviešu valodas mājasdarbs: kā sākt",
+                "Elza pati uzrakstīja pirmo rindkopu; vienojāmies par vārdnīcas lietošanu.",
+                None,
+                None,
+            ),
+            (
+                "Pastaiga un saruna par jauno klasi",
+                "Elza pastāstīja par divām klasesbiedrenēm, ar kurām kopā zīmē starpbrīžos.",
+                "Ziedoņdārzs",
+                None,
+            ),
+        ],
+        closing=[
+            (
+                "Semestra noslēgums: kas izdevies",
+                "Elza novērtēja semestri un izvēlējās mērķus nākamajam mācību gadam.",
+                "Kafejnīca pie Matīsa tirgus",
+                None,
+            ),
+        ],
+        comments=["Elza runāja tikai latviski visu tikšanos.", "Grafiks parakstīts."],
+    ),
     # Another school's mentors, so that other approvers have a queue too.
     DiarySpec(
         OGRE,

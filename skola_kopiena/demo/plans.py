@@ -88,6 +88,17 @@ CONTRACTS = {
         D(2026, 8, 24),
         "Personāla speciāliste Laima Dimante",
     ),
+    # Her spring contract: the learner whose plan is ready to be closed (evaluation.py).
+    "liga-spring": (
+        "Līga Kalniņa",
+        RIGA_SCHOOL,
+        "2025/2026",
+        2,
+        "R64-M/2025-12",
+        D(2025, 12, 22),
+        D(2025, 12, 15),
+        "Personāla speciāliste Laima Dimante",
+    ),
     # CON-2: a youth centre of the learner's municipality may employ the mentor.
     "ilze": (
         "Ilze Ābele",
@@ -500,6 +511,144 @@ LEARNERS = [
             )
         ],
     ),
+    # Last spring's plans at their end (skola_kopiena/demo/evaluation.py): closed after the
+    # mentor's evaluation; ready to be closed; waiting for the mentor's evaluation; and one whose
+    # evaluation the preparer has not started yet.
+    LearnerSpec(
+        RIGA_SCHOOL,
+        "Matīss",
+        "Upenieks",
+        D(2012, 10, 3),
+        grade=8,
+        plans=[
+            PlanSpec(
+                stage="approved",
+                semester=("2025/2026", 2),
+                start_offset=7,
+                module="I",
+                category="c",
+                strengths="Atjautīgs, labi veicas ar datoriem, patīk konstruēt.",
+                interests="Robotika, šahs, riteņbraukšana.",
+                desired_results="Kavējumu bez attaisnojuma kļūst mazāk; mājasdarbus nodod "
+                "laikā; uzlabo vērtējumu matemātikā.",
+                monthly_hours=8,
+                meeting_times="Trešdienās pēc 15:00.",
+                mentor="Anna Bērziņa",
+                contract="anna-spring",
+                message="Labdien, Anna! 7. klases skolēns bieži kavē rīta stundas; viņu "
+                "interesē robotika. Vai trešdienas Jums der?",
+                accept_reason="Jā, trešdienas der.",
+                agreement=(
+                    "Matīss bieži kavē pirmās stundas un nenodod mājasdarbus; pats vēlas to "
+                    "mainīt.",
+                    "Tiekamies reizi nedēļā; kopā veidojam nedēļas plānu un sekojam kavējumiem "
+                    "un mājasdarbiem.",
+                    "Ierasties uz tikšanām, atbalstīt un palīdzēt plānot laiku.",
+                    "Ierasties uz tikšanām un pastāstīt, ja kaut kas traucē.",
+                ),
+            )
+        ],
+    ),
+    LearnerSpec(
+        RIGA_SCHOOL,
+        "Dāvis",
+        "Ziemelis",
+        D(2009, 9, 25),
+        grade=11,
+        plans=[
+            PlanSpec(
+                stage="approved",
+                semester=("2025/2026", 2),
+                start_offset=10,
+                module="II",
+                risks=[("family_conditions", "")],
+                strengths="Mierīgs, uzticams, labi spēlē basketbolu.",
+                interests="Basketbols, mūzika, velosipēdi.",
+                desired_results="Regulāri apmeklē stundas; sekmīgi noslēdz 10. klasi bez "
+                "nepietiekamiem vērtējumiem.",
+                monthly_hours=8,
+                meeting_times="Ceturtdienās pēc 15:00.",
+                mentor="Līga Kalniņa",
+                contract="liga-spring",
+                message="Labdien, Līga! 10. klases skolēnam noderētu mentore pavasara "
+                "semestrī. Vai ceturtdienas Jums der?",
+                accept_reason="Jā, ceturtdienās varu.",
+                agreement=(
+                    "Dāvim mājās daudz pienākumu; viņš sāka kavēt stundas, un vērtējumi krītas.",
+                    "Tiekamies reizi nedēļā; kopā plānojam nedēļu un sekojam sekmēm.",
+                    "Atbalstīt, uzklausīt un palīdzēt plānot laiku.",
+                    "Ierasties uz tikšanām un apmeklēt stundas.",
+                ),
+            )
+        ],
+    ),
+    LearnerSpec(
+        RIGA_SCHOOL,
+        "Alise",
+        "Grīnberga",
+        D(2010, 7, 19),
+        grade=11,
+        plans=[
+            PlanSpec(
+                stage="approved",
+                semester=("2025/2026", 2),
+                start_offset=14,
+                module="II",
+                risks=[("learning_difficulties", "")],
+                strengths="Radoša, labi raksta, palīdz klasesbiedriem.",
+                interests="Teātris, rakstīšana, suņi.",
+                desired_results="Uzlabo vērtējumus ķīmijā un fizikā; pati plāno mācību laiku.",
+                monthly_hours=8,
+                meeting_times="Pirmdienās pēc 15:00.",
+                mentor="Anna Bērziņa",
+                contract="anna-spring",
+                message="Labdien, Anna! 10. klases skolniecei grūti ar dabaszinātnēm; vai "
+                "varētu palīdzēt viņai pavasara semestrī?",
+                accept_reason="Labprāt, pirmdienas man der.",
+                agreement=(
+                    "Alisei grūtības ķīmijā un fizikā; viņa bieži atliek mājasdarbus.",
+                    "Tiekamies reizi nedēļā; kopā plānojam mācības un sekojam konsultācijām.",
+                    "Atbalstīt, iedrošināt un palīdzēt plānot laiku.",
+                    "Ierasties uz tikšanām un apmeklēt konsultācijas.",
+                ),
+            )
+        ],
+    ),
+    LearnerSpec(
+        RIGA_SCHOOL,
+        "Elza",
+        "Jaunzeme",
+        D(2012, 4, 22),
+        grade=8,
+        plans=[
+            PlanSpec(
+                stage="approved",
+                semester=("2025/2026", 2),
+                start_offset=7,
+                module="II",
+                risks=[("re_emigrant", ""), ("learning_difficulties", "")],
+                strengths="Zinātkāra, labi runā angliski, patīk zīmēt.",
+                interests="Zīmēšana, peldēšana, dzīvnieki.",
+                desired_results="Droši lieto latviešu valodu stundās; atrod draugus klasē; "
+                "sekmīgi noslēdz 7. klasi.",
+                monthly_hours=8,
+                meeting_times="Ceturtdienās pēc 15:30.",
+                mentor="Anna Bērziņa",
+                contract="anna-spring",
+                message="Labdien, Anna! 7. klases skolniece nesen atgriezusies Latvijā; vai "
+                "varētu būt viņas mentore?",
+                accept_reason="Jā, ceturtdienas pēcpusdienas der.",
+                agreement=(
+                    "Elza nesen atgriezās Latvijā; mācību valoda un jaunā klase viņai vēl "
+                    "sagādā grūtības.",
+                    "Tiekamies reizi nedēļā; runājam latviski, plānojam mācības un meklējam "
+                    "interešu pulciņu.",
+                    "Atbalstīt, runāt latviski un palīdzēt iejusties skolā.",
+                    "Ierasties uz tikšanām un runāt latviski, cik vien varu.",
+                ),
+            )
+        ],
+    ),
     # ELIG-1: registered, but twelve years old: the plan form says why there is no mentor yet.
     LearnerSpec(RIGA_SCHOOL, "Emīlija", "Siliņa", D(2014, 2, 10), grade=6),
     # --- Ogres tehnikums (vocational: courses, CON-2: only the school employs) ---------------
@@ -676,6 +825,7 @@ def _staff_user(email, first, last, role, institution):
 
 def _mentor_user(mentor, actor):
     """The mentor's login (to answer invitations); made as the registry import makes it."""
+    mentor.refresh_from_db(fields=["user"])  # a login made for a plan rolled back is gone
     if mentor.user_id is None:
         mentor.user = mentor_account_ensure(actor=actor, mentor=mentor)
         mentor.save(update_fields=["user"])

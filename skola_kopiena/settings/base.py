@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "diary",
     "timesheets",
     "payroll",
+    "supervision",
+    "evaluation",
     "skola_kopiena.demo",
     "skola_kopiena.backups",
 ]

@@ -303,15 +303,13 @@ def test_services_record_their_actor_in_history_outside_web_requests(cast, plan)
     assert plan.history.last().history_user == cast.preparer
 
 
-def test_an_approved_plan_continues_next_semester_as_a_copied_draft(cast, client_for, plan):
+def test_an_approved_plan_continues_next_semester_as_a_copied_draft(cast, plan):
     # IAP-8 (Choice): the copy keeps module, risks, profile, hours and other measures.
     services.measure_add(actor=cast.preparer, plan=plan, kind="reading_lessons", provider="Inta")
     active_plan = advance_plan(
         plan, preparer=cast.preparer, mentor=cast.mentor, to="approved", approver=cast.approver
     )
-    response = client_for(cast.preparer).post(f"/iap/{active_plan.pk}/turpinat/")
-    copy = Plan.objects.exclude(pk=active_plan.pk).get()
-    assert response["Location"] == f"/iap/{copy.pk}/"
+    copy = services.plan_continue(actor=cast.preparer, plan=active_plan)
     assert copy.semester == semester("2026/2027", 2) and copy.status == Plan.Status.DRAFT
     assert copy.mentor is None  # the mentor is asked again
     assert [r.risk for r in copy.risks.all()] == [r.risk for r in active_plan.risks.all()]
@@ -320,8 +318,10 @@ def test_an_approved_plan_continues_next_semester_as_a_copied_draft(cast, client
         active_plan.monthly_hours,
     )
     assert [m.provider for m in copy.measures.all()] == ["Inta"]
-    again = client_for(cast.preparer).post(f"/iap/{active_plan.pk}/turpinat/")
-    assert again.status_code == 302 and Plan.objects.count() == 2  # IAP-1 holds
+    with pytest.raises(ValidationError) as error:
+        services.plan_continue(actor=cast.preparer, plan=active_plan)
+    assert error.value.error_dict["semester"][0].code == "IAP-1"
+    assert Plan.objects.count() == 2
 
 
 def test_a_draft_cannot_be_continued(cast, plan):

@@ -4,7 +4,6 @@ to walk a month to its approval through the services."""
 import datetime
 
 import pytest
-import time_machine
 
 from diary import services as diary_services
 from payroll import services
@@ -71,12 +70,3 @@ def approve(plan, month, approver):
     scan(plan, month)
     diary_month = confirm_month(plan, month)
     return approval_services.month_approve(actor=approver, diary_month=diary_month)
-
-
-def on(day):
-    """The test clock on `day` at noon in Riga."""
-    from zoneinfo import ZoneInfo
-
-    return time_machine.travel(
-        datetime.datetime.combine(day, T(12, 0), tzinfo=ZoneInfo("Europe/Riga")), tick=True
-    )

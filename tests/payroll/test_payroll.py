@@ -16,11 +16,12 @@ from tests.factories import (
     make_contract,
     make_learner,
     make_plan,
+    on,
     race,
 )
 from timesheets import services as approval_services
 
-from .conftest import NOVEMBER, OCTOBER, SEPTEMBER, D, T, approve, on, scan
+from .conftest import NOVEMBER, OCTOBER, SEPTEMBER, D, T, approve, scan
 
 
 def close(approver, employer, month):

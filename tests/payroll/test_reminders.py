@@ -7,8 +7,9 @@ from payroll import tasks
 from skola_kopiena.celery import app
 from skola_kopiena.notifications.models import SentEmail
 from skola_kopiena.schools.calendar import first_working_day_of_month, nth_working_day
+from tests.factories import on
 
-from .conftest import NOVEMBER, D, T, on, scan
+from .conftest import NOVEMBER, D, T, scan
 
 CANARY = "KANĀRIJPUTNS-4410"
 

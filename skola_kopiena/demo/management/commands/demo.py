@@ -11,8 +11,10 @@ from django.test.utils import override_settings
 from mentors.models import ChangeRequest, Mentor
 from skola_kopiena.accounts.models import Role, RoleMembership, User
 from skola_kopiena.demo.diary import create_diaries
+from skola_kopiena.demo.evaluation import create_evaluations
 from skola_kopiena.demo.payroll import create_payroll
 from skola_kopiena.demo.plans import create_plans
+from skola_kopiena.demo.supervision import create_supervision
 from skola_kopiena.schools.models import (
     Institution,
     InstitutionSemester,
@@ -116,6 +118,10 @@ class Command(BaseCommand):
             self._rate()
             # The months the demo school has closed for payroll; last month is left open.
             create_payroll(warn=self.stderr.write)
+            # The plans' end: evaluations, decisions, a closed plan (EVA, IAP-8, IAP-9).
+            create_evaluations(warn=self.stderr.write)
+            # Two supervision sessions after the diaries, at a time free of Anna's meetings.
+            create_supervision(warn=self.stderr.write)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<20} {role}")

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline
+
+from .models import Session, Signup
+
+
+class SignupInline(PortalTabularInline):
+    model = Signup
+    fields = ["mentor", "signed_up_at", "cancelled_at", "attended", "marked_by", "marked_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(PortalHistoryAdmin):
+    """SUP-1: read-only; sessions, sign-ups and attendance change through the portal."""
+
+    list_display = [
+        "date",
+        "start_time",
+        "place",
+        "region",
+        "target_group",
+        "signed_up",
+        "capacity",
+    ]
+    list_filter = ["region", "target_group", "date"]
+    search_fields = ["place", "supervisor"]
+    list_select_related = ["region"]
+    fields = [
+        "date",
+        "start_time",
+        "starts_at",
+        "ends_at",
+        "place",
+        "region",
+        "target_group",
+        "capacity",
+        "signed_up",
+        "supervisor",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+    inlines = [SignupInline]
+
+
+@admin.register(Signup)
+class SignupAdmin(PortalHistoryAdmin):
+    """SUP-1: read-only; the attendance is kept on the session's page of the portal."""
+
+    list_display = ["session", "mentor", "signed_up_at", "cancelled_at", "attended"]
+    list_filter = ["attended", "session__region"]
+    search_fields = ["mentor__first_name", "mentor__last_name"]
+    list_select_related = ["session", "mentor"]
+    fields = [
+        "session",
+        "mentor",
+        "signed_up_at",
+        "cancelled_at",
+        "attended",
+        "marked_by",
+        "marked_at",
+    ]
+    readonly_fields = fields
