@@ -12,7 +12,7 @@ from iap.forms import UploadForm
 from skola_kopiena import parsing
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record
-from skola_kopiena.forms import add_service_errors
+from skola_kopiena.forms import add_service_errors, show_refusal
 
 from . import policies, selectors, services
 from .forms import EntryForm, MonthDecisionForm
@@ -142,8 +142,7 @@ def entry_delete(request, pk):
     try:
         services.entry_delete(actor=request.user, entry=entry)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The meeting has been deleted from the diary."))
     return redirect(*_month_url(plan, entry.date))
@@ -161,8 +160,7 @@ def month_scan(request, plan_pk, year, month):
                 actor=request.user, plan=plan, month=first_day, file=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            show_refusal(request, error)
         else:
             messages.success(request, _("The timesheet scan is uploaded."))
     else:
@@ -179,8 +177,7 @@ def month_confirm(request, plan_pk, year, month):
     try:
         diary_month = services.month_confirm(actor=request.user, plan=plan, month=first_day)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         messages.success(
             request,

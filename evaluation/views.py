@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skola_kopiena.accounts.models import AccessLog, Role
 from skola_kopiena.accounts.permissions import require_role
 from skola_kopiena.accounts.services import access_log_record
-from skola_kopiena.forms import add_service_errors
+from skola_kopiena.forms import add_service_errors, show_refusal
 
 from . import policies, selectors, services
 from .forms import SENSITIVE_HINT, CloseForm, DecisionForm, EvaluationForm
@@ -97,11 +97,6 @@ def _managed_plan(request, pk):
     return plan
 
 
-def _refused(request, error):
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @require_POST
 def evaluation_start(request, pk):
     """EVA-2: the preparer opens the mentor's evaluation; the mentor is told."""
@@ -109,7 +104,7 @@ def evaluation_start(request, pk):
     try:
         _evaluation, started = services.evaluation_start(actor=request.user, plan=plan)
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         if started:
             messages.success(request, _("The evaluation is open: the mentor has been told."))
@@ -124,14 +119,14 @@ def decision_record(request, pk):
     plan = _managed_plan(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        _refused(request, ValidationError(form.errors["outcome"]))
+        show_refusal(request, ValidationError(form.errors["outcome"]))
         return redirect("evaluation:plan", plan.pk)
     try:
         decision, invitation_refused = services.decision_record(
             actor=request.user, plan=plan, outcome=form.cleaned_data["outcome"]
         )
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
         return redirect("evaluation:plan", plan.pk)
     if decision.outcome == Decision.Outcome.END:
         messages.success(request, _("Recorded: the mentoring ends with this semester."))
@@ -168,7 +163,7 @@ def plan_close(request, pk):
             timesheets_received=form.cleaned_data.get("timesheets_received", False),
         )
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The plan is closed."))
     return redirect("evaluation:plan", plan.pk)

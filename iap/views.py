@@ -14,7 +14,7 @@ from mentors.models import MAX_LEARNERS_PER_SEMESTER, Contract
 from skola_kopiena import parsing
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import Role
-from skola_kopiena.forms import add_service_errors
+from skola_kopiena.forms import add_service_errors, show_refusal
 from skola_kopiena.schools.calendar import current_semester
 
 from . import policies, selectors, services
@@ -235,8 +235,7 @@ def measure_add(request, pk):
         try:
             services.measure_add(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            show_refusal(request, error)
         else:
             messages.success(request, _("The support measure has been added."))
     else:
@@ -251,8 +250,7 @@ def measure_remove(request, pk, measure_pk):
     try:
         services.measure_remove(actor=request.user, measure=measure)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     return redirect("iap:plan", pk=plan.pk)
 
 
@@ -330,8 +328,7 @@ def invitation_withdraw(request, pk, invitation_pk):
     try:
         services.invitation_withdraw(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The invitation has been withdrawn."))
     return redirect("iap:plan", pk=plan.pk)
@@ -565,8 +562,7 @@ def plan_decide(request, pk):
             services.plan_return(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
             messages.success(request, _("The plan has been returned to the preparer."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     return redirect("iap:plan", pk=plan.pk)
 
 

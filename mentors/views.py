@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skola_kopiena.accounts import permissions
-from skola_kopiena.forms import add_service_errors
+from skola_kopiena.forms import add_service_errors, show_refusal
 
 from . import policies, selectors, services
 from .forms import (
@@ -203,8 +203,7 @@ def registry_import_preview(request, pk):
                 actor=request.user, acting=request.acting, registry_import=registry_import
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            show_refusal(request, error)
         else:
             if registry_import.status == RegistryImport.Status.IMPORTING:
                 return redirect("mentors:import_preview", pk=registry_import.pk)

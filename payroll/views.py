@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mentors.policies import own_mentor_entry
 from skola_kopiena import parsing
 from skola_kopiena.collation import latvian
+from skola_kopiena.forms import show_refusal
 from skola_kopiena.schools.calendar import current_semester
 from skola_kopiena.schools.models import Semester
 
@@ -145,8 +146,7 @@ def payroll_close(request, pk, year, month):
             actor=request.user, employers=[employer], month=first_day
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         run = closing.run
         if closing.closed_now:

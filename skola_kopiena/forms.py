@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 
 
@@ -8,3 +9,9 @@ def add_service_errors(form, error):
             form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
     else:
         form.add_error(NON_FIELD_ERRORS, error)
+
+
+def show_refusal(request, error):
+    """A service's refusal on a page without a form: each message at the top of the page."""
+    for message in error.messages:
+        messages.error(request, message)

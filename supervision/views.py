@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from skola_kopiena.forms import add_service_errors
+from skola_kopiena.forms import add_service_errors, show_refusal
 
 from . import policies, selectors, services
 from .forms import AttendanceForm, SessionForm
@@ -104,8 +104,7 @@ def signup_create(request, pk):
     try:
         services.signup_create(actor=request.user, mentor=mentor, session=session)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -125,8 +124,7 @@ def signup_cancel(request, pk):
     try:
         services.signup_cancel(actor=request.user, mentor=mentor, session=session)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         messages.success(
             request,

@@ -13,6 +13,7 @@ from diary.models import DiaryMonth
 from iap import policies as iap_policies
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record, access_log_record_many
+from skola_kopiena.forms import show_refusal
 
 from . import selectors, services
 
@@ -72,8 +73,7 @@ def month_decide(request, pk):
             )
             messages.success(request, _("The month has been returned to the mentor."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     return redirect("timesheets:queue")
 
 
@@ -90,8 +90,7 @@ def month_reopen(request, pk):
             actor=request.user, diary_month=diary_month, reason=form.cleaned_data.get("reason", "")
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The month is open again for the mentor's corrections."))
     return _back(diary_month)
