@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import AccessLog
@@ -13,11 +14,15 @@ class DiaryMonthAdmin(PortalHistoryAdmin):
     """Months and their hours at a glance, read-only: statuses change only through the
     diary's services (APR-3). Opening a month or its history is logged (ACC-1)."""
 
-    list_display = ["plan", "month", "status", "hours", "confirmed_at", "decided_by"]
+    list_display = ["plan", "month_label", "status", "hours", "confirmed_at", "decided_by"]
     list_filter = ["status", "month", "plan__learner__institution__municipality__region"]
     search_fields = ["plan__learner__last_name", "plan__mentor__last_name"]
     list_select_related = ["plan__learner", "plan__semester__school_year", "decided_by"]
     exclude = ["timesheet_scan"]
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_label(self, diary_month):
+        return f"{diary_month.month:%m.%Y}"
 
     def get_object(self, request, object_id, from_field=None):
         diary_month = super().get_object(request, object_id, from_field)

@@ -29,6 +29,23 @@ class EntryForm(forms.ModelForm):
             "result": forms.Textarea(attrs={"rows": 3}),
             "comment": forms.Textarea(attrs={"rows": 2}),
         }
+        # In the house's words at the field; DIA-2 is checked again by the service.
+        error_messages = {
+            "date": {
+                "required": _("Enter the date of the meeting."),
+                "invalid": _("Enter the date of the meeting, for example 25.11.2026."),
+            },
+            "start_time": {
+                "required": _("Enter when the meeting starts."),
+                "invalid": _("Enter the time as hours and minutes, for example 15:00."),
+            },
+            "end_time": {
+                "required": _("Enter when the meeting ends."),
+                "invalid": _("Enter the time as hours and minutes, for example 16:20."),
+            },
+            "place": {"required": _("Enter where you meet.")},
+            "topic": {"required": _("Enter the topic or the intended results.")},
+        }
         help_texts = {
             "place": _(
                 "Meetings are in person: a park, a library, a museum, a café… "

@@ -2,12 +2,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from iap.models import MAX_MONTHLY_HOURS, Plan
+from iap.services import plan_allows_mentoring
 
 from . import policies
 from .models import DiaryEntry, DiaryMonth, month_start, next_month_start
-from .services import month_limit
+from .services import hours_in_month, month_limit, plan_hours_in_month
 
 
 def month_bounds(first_day):
@@ -50,6 +54,62 @@ def months_waiting_for_approval(plans, today):
     return DiaryMonth.objects.filter(
         plan__in=plans.order_by().values("pk"), status=DiaryMonth.Status.CONFIRMED
     ).aggregate(waiting=Count("pk"), overdue=Count("pk", filter=overdue(today)))
+
+
+def employer_months_waiting(employer, today):
+    """APR-1, APR-2: for the employer's approver, how many confirmed months wait for a
+    decision, how many of them are overdue, and the nearest deadline (the oldest month's)."""
+    summary = DiaryMonth.objects.filter(
+        status=DiaryMonth.Status.CONFIRMED, plan__contract__employer=employer
+    ).aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=overdue(today)), oldest=Min("month")
+    )
+    oldest = summary.pop("oldest")
+    summary["deadline"] = employer.hours_approval_deadline(oldest) if oldest else None
+    return summary
+
+
+def mentor_month_refusal(plan, first_day, record):
+    """Why the mentor can plan, change or close nothing in this month of the diary, in the
+    services' own words (None: they can), so that a page offers only what can be done: not
+    before the plan is approved (IAP-5), not after it is closed (IAP-9: its months are all
+    approved), not outside the plan's period (DIA-8), not in a confirmed or approved month
+    (DIA-7). The services refuse the same on their own."""
+    if plan.status == Plan.Status.CLOSED:
+        return _("The plan is closed: its diary can no longer be changed.")
+    if plan.status not in (Plan.Status.APPROVED, Plan.Status.TERMINATED):
+        return plan_allows_mentoring(plan, first_day).reason  # IAP-5
+    if not month_start(plan.start_date) <= first_day <= month_start(plan.last_mentoring_day):
+        return _("%(month)s is outside the plan's period.") % {
+            "month": date_format(first_day, "F Y")
+        }
+    if record is not None and record.is_locked_for_mentor:
+        return _("%(month)s is %(status)s: its entries can no longer be changed.") % {
+            "month": date_format(first_day, "F Y"),
+            "status": record.get_status_display(),
+        }
+    return None
+
+
+# DIA-11: a meeting of 2–3 hours is typical; "Record a meeting" offers the shorter one.
+TYPICAL_MEETING_HOURS = 2
+
+
+def just_held_meeting(plan, now):
+    """The times "Record a meeting" offers: a meeting that has just ended (at the last
+    five minutes), of the typical two academic hours (DIA-4, DIA-11), or of one if only one
+    is left in the month (CAP-2). None when it would start before midnight."""
+    today = now.date()
+    left = min(
+        month_limit(plan) - plan_hours_in_month(plan, today),
+        MAX_MONTHLY_HOURS - hours_in_month(plan.learner, today),
+    )
+    hours = max(1, min(TYPICAL_MEETING_HOURS, left))
+    end = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
+    start = end - datetime.timedelta(minutes=40 * hours)
+    if start.date() != today or end.time() == datetime.time(0):
+        return None
+    return start.time(), end.time()
 
 
 def plan_months(plan):
@@ -127,15 +187,17 @@ def mentor_overview(plans, today, now, later_steps=None):
                 "planned": month_limit(plan),  # CAP-2: the plan's monthly hours
                 "waiting_for_result": sum(1 for e in held if not e["result"].strip()),
                 "month": stored.get(first_day),
+                # Each month once: a returned month is listed with its reason, not again here.
                 "unconfirmed_months": [
                     m
                     for m in past_months
-                    if m not in stored
-                    or stored[m].status in (DiaryMonth.Status.OPEN, DiaryMonth.Status.RETURNED)
+                    if m not in stored or stored[m].status == DiaryMonth.Status.OPEN
                 ],
-                "returned_months": [
-                    m for m in stored.values() if m.status == DiaryMonth.Status.RETURNED
-                ],
+                "returned_months": sorted(
+                    (m for m in stored.values() if m.status == DiaryMonth.Status.RETURNED),
+                    key=lambda m: m.month,
+                ),
+                "not_started": today < plan.start_date,
                 "days_since_meeting": days_since,
                 "nudge": plan.is_active
                 and not plan.has_ended

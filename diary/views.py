@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iap.forms import UploadForm
+from iap.models import Plan
 from skola_kopiena import parsing
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record
@@ -16,7 +17,10 @@ from skola_kopiena.forms import add_service_errors, show_refusal
 
 from . import policies, selectors, services
 from .forms import EntryForm, MonthDecisionForm
-from .models import DiaryEntry, DiaryMonth
+from .models import DiaryEntry, DiaryMonth, month_start
+
+# IAP-5: the diary of a plan is kept while it is approved (and up to its termination).
+MENTORING_STATUSES = (Plan.Status.APPROVED, Plan.Status.TERMINATED)
 
 
 def _first_day(year, month):
@@ -50,6 +54,9 @@ def diary_month(request, plan_pk, year, month):
         )
     entries = selectors.month_entries(access, plan, first_day)
     used = services.plan_hours_in_month(plan, first_day)
+    # Only what can be done is offered: planning, editing and the month end.
+    refusal = selectors.mentor_month_refusal(plan, first_day, record) if own else None
+    today = timezone.localdate()
     context = {
         "plan": plan,
         "first_day": first_day,
@@ -63,12 +70,16 @@ def diary_month(request, plan_pk, year, month):
         "planned": services.month_limit(plan),
         # DIA-7: confirming is offered from the month's last day on.
         "confirm_offered": timezone.localdate() >= services.month_confirmable_from(first_day),
-        "problems": services.month_problems(plan, first_day) if own else [],
+        "problems": services.month_problems(plan, first_day) if own and not refusal else [],
         "scan_form": UploadForm(label=_("Scan of the signed timesheet")),
         "decision_form": MonthDecisionForm(),
         "can_decide": policies.can_decide_month(acting, plan),
         "can_reopen": policies.can_reopen_month(acting, plan),
         "locked": bool(record and record.is_locked_for_mentor),
+        "writable": own and refusal is None,
+        "refusal": refusal,
+        # A month still ahead is planned; this month and earlier ones are recorded in.
+        "month_ahead": first_day > today,
         "now": timezone.now(),
     }
     return render(request, "diary/month.html", context)
@@ -88,13 +99,62 @@ def _entry_fields(data):
     }
 
 
+def _form_value(form, name):
+    """The value a field of the form shows (typed, or initial), as a Python value; None if
+    empty or not valid."""
+    value = form[name].value()
+    if isinstance(value, str):
+        try:
+            value = form.fields[name].clean(value)
+        except ValidationError:
+            return None
+    return value or None
+
+
+def _entry_page(request, plan, form, entry=None, refusal=None):
+    """The entry form with its title following the date (a meeting held or started:
+    recorded; one still ahead: planned) and the hours of its times (DIA-4), as the live
+    script shows them."""
+    now = timezone.localtime()
+    date, start, end = (_form_value(form, n) for n in ("date", "start_time", "end_time"))
+    ahead = bool(date) and (
+        date > now.date() or (date == now.date() and start is not None and start > now.time())
+    )
+    hours = minutes = None
+    if date and start and end:
+        _starts_at, _ends_at, hours, minutes = services.meeting_span(date, start, end)
+    return render(
+        request,
+        "diary/entry_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "entry": entry,
+            "ahead": ahead,
+            "hours": hours,
+            "minutes": minutes,
+            "now": now,
+            "refusal": refusal,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def entry_new(request, plan_pk):
-    """DIA-2, DIA-3: plan a meeting."""
+    """DIA-2, DIA-3: record a meeting held, or plan one."""
     plan = _own_plan(request, plan_pk)
     day = parsing.mentoring_date_param(request.GET, "datums")
     initial = {"date": day or timezone.localdate()}
+    if day is None:
+        # From the dashboard: a meeting that has just ended.
+        times = selectors.just_held_meeting(plan, timezone.localtime())
+        if times:
+            initial["start_time"], initial["end_time"] = times
     form = EntryForm(request.POST or None, initial=initial)
+    if request.method == "GET" and plan.status not in MENTORING_STATUSES:
+        # Before the plan is approved (or once it is closed) there is nothing to record.
+        refusal = selectors.mentor_month_refusal(plan, month_start(initial["date"]), None)
+        return _entry_page(request, plan, form, refusal=refusal)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_create(
@@ -109,7 +169,7 @@ def entry_new(request, plan_pk):
                 % {"hours": entry.hours},
             )
             return redirect(*_month_url(plan, entry.date))
-    return render(request, "diary/entry_form.html", {"plan": plan, "form": form})
+    return _entry_page(request, plan, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,6 +180,9 @@ def entry_edit(request, pk):
         raise Http404
     plan = _own_plan(request, entry.plan_id)
     form = EntryForm(request.POST or None, instance=entry)
+    # An entry of a locked month (or a closed plan) is shown, not offered for changes.
+    record = DiaryMonth.objects.filter(plan=plan, month=month_start(entry.date)).first()
+    refusal = selectors.mentor_month_refusal(plan, month_start(entry.date), record)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_update(
@@ -130,7 +193,7 @@ def entry_edit(request, pk):
         else:
             messages.success(request, _("The entry has been saved."))
             return redirect(*_month_url(plan, entry.date))
-    return render(request, "diary/entry_form.html", {"plan": plan, "form": form, "entry": entry})
+    return _entry_page(request, plan, form, entry, refusal)
 
 
 @require_POST

@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline
+from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline, name_fields
 
 from .models import Invitation, Learner, Plan, PlanRisk, SupportMeasure
+
+# The field has no name of its own (its column would read "PLAN"); it belongs in the model,
+# with its next migration.
+name_fields(Invitation, plan=_("support plan"))
 
 
 @admin.register(Learner)

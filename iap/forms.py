@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,42 @@ from django.utils.translation import gettext_lazy as _
 from skola_kopiena.files.fields import PrivateUploadField
 from skola_kopiena.schools.models import Semester
 
+from . import services
 from .models import MAX_MONTHLY_HOURS, Learner, Plan, PlanRisk, SupportMeasure
+
+# A number's limits in the house's words at the field, not Django's "Ensure this value is less
+# than or equal to 20". The codes stay Django's (min_value, max_value, invalid); a message may
+# name the limit as %(limit_value)s.
+MONTHLY_HOURS_MESSAGES = {
+    "required": _("Enter the mentoring hours per month."),
+    "invalid": _("Enter the hours as a whole number, for example 8."),
+    "min_value": _("At least one academic hour a month."),
+    # CAP-2
+    "max_value": _("At most %(limit_value)s academic hours of mentoring a month for one learner."),
+}
+GRADE_MESSAGES = dict.fromkeys(
+    ("invalid", "min_value", "max_value"), _("The grade is a whole number from 1 to 12.")
+)
+COURSE_MESSAGES = dict.fromkeys(
+    ("invalid", "min_value", "max_value"), _("The course is a whole number from 1 to 4.")
+)
+
+
+def whole_number(field, low, high, messages):
+    """Limit a number field to low..high at the form and in the browser, with `messages`.
+
+    A model's own validators run only in a ModelForm's _post_clean, which some forms leave to
+    their service: then Django's generic message would reach the person.
+    """
+    field.min_value, field.max_value = low, high
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, (MinValueValidator, MaxValueValidator))
+    ] + [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
+    field.error_messages.update(messages)
+    return field
 
 
 class DateInput(forms.DateInput):
@@ -24,8 +60,11 @@ class LearnerForm(forms.ModelForm):
         widgets = {
             "birth_date": DateInput(),
             "education": forms.RadioSelect,
-            "grade": forms.NumberInput(attrs={"min": 1, "max": 12, "inputmode": "numeric"}),
-            "course": forms.NumberInput(attrs={"min": 1, "max": 4, "inputmode": "numeric"}),
+        }
+        error_messages = {
+            "education": {"required": _("Choose general or vocational education.")},
+            "grade": GRADE_MESSAGES,
+            "course": COURSE_MESSAGES,
         }
         help_texts = {
             "grade": _("For general education: 1–12."),
@@ -36,9 +75,33 @@ class LearnerForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radios without Django's blank "---------" option, none checked until chosen.
+        self.fields["education"].choices = Learner.Education.choices
+        whole_number(self.fields["grade"], 1, 12, GRADE_MESSAGES)
+        whole_number(self.fields["course"], 1, 4, COURSE_MESSAGES)
+
     def validate_unique(self):
         # The service checks the whole learner (with its institution) and says so at the form.
         pass
+
+
+class SemesterSelect(forms.Select):
+    """The semesters, each option with the plan's default start date in that semester
+    (`data-start-date`, ISO) when the form knows the learner."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        # Assigned whole, never changed in place: copies of the widget share the dict.
+        self.start_dates = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        start = self.start_dates.get(str(value))
+        if start is not None:
+            option["attrs"]["data-start-date"] = start.isoformat()
+        return option
 
 
 class PlanForm(forms.ModelForm):
@@ -67,11 +130,9 @@ class PlanForm(forms.ModelForm):
         ]
         widgets = {
             "start_date": DateInput(),
+            "semester": SemesterSelect,
             "module": forms.RadioSelect,
             "category": forms.RadioSelect,
-            "monthly_hours": forms.NumberInput(
-                attrs={"min": 1, "max": MAX_MONTHLY_HOURS, "inputmode": "numeric"}
-            ),
             "strengths": forms.Textarea(attrs={"rows": 3}),
             "interests": forms.Textarea(attrs={"rows": 3}),
             "desired_results": forms.Textarea(attrs={"rows": 3}),
@@ -82,8 +143,14 @@ class PlanForm(forms.ModelForm):
             "start_date": _("The learner must be 13 or older on this day."),
             "meeting_times": _("For example: Tuesdays after 15:00, Saturday mornings."),
         }
+        error_messages = {
+            "semester": {"required": _("Choose the semester.")},
+            "start_date": {"required": _("Enter the start date.")},
+            "module": {"required": _("Choose the module: I or II.")},
+            "monthly_hours": MONTHLY_HOURS_MESSAGES,
+        }
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, editing=False, learner=None, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         # The current semester and those to come.
@@ -94,8 +161,19 @@ class PlanForm(forms.ModelForm):
         self.fields["category"].choices = Plan.Category.choices
         self.fields["category"].required = False
         self.fields["module"].choices = Plan.Module.choices
+        # CAP-2 at the form: the service's full_clean would say it in Django's words.
+        whole_number(self.fields["monthly_hours"], 1, MAX_MONTHLY_HOURS, MONTHLY_HOURS_MESSAGES)
         if editing:
             self.fields["semester"].disabled = True
+        elif learner is not None:
+            # CAL-2: each semester's first day for this learner; static/js/forms.js moves the
+            # start date with the chosen semester (without JavaScript, the server's default).
+            semester = self.fields["semester"]
+            semester.widget.start_dates = {
+                str(choice.pk): services.plan_default_dates(learner, choice)[0]
+                for choice in semester.queryset
+            }
+            semester.widget.attrs["data-start-date-field"] = self["start_date"].auto_id
         if self.instance.pk:
             risks = list(self.instance.risks.all())
             self.initial["risks"] = [r.risk for r in risks]
@@ -239,6 +317,7 @@ class HoursForm(forms.Form):
         min_value=1,
         max_value=MAX_MONTHLY_HOURS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages=MONTHLY_HOURS_MESSAGES,
     )
     reason = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}))
 

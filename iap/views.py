@@ -157,7 +157,7 @@ def plan_list(request):
 @require_http_methods(["GET", "POST"])
 def plan_new(request, learner_pk):
     learner = policies.get_learner_for(request.acting, learner_pk, write=True)
-    form = PlanForm(request.POST or None, initial={"monthly_hours": 8})
+    form = PlanForm(request.POST or None, initial={"monthly_hours": 8}, learner=learner)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from skola_kopiena.accounts import permissions
 from skola_kopiena.admin_site import PortalHistoryAdmin
@@ -73,7 +74,11 @@ class ContractAdmin(PortalHistoryAdmin):
     """Read-only: contracts are recorded on the plan's page, through the service that checks
     CON-1..6 (the background check before signing among them)."""
 
-    list_display = ["mentor", "employer", "period_label", "signed_on", "background_check_date"]
+    list_display = ["mentor", "employer", "period", "signed_on", "background_check_date"]
     list_filter = ["school_year", "employer__kind", "employer__municipality__region"]
     search_fields = ["mentor__first_name", "mentor__last_name", "employer__name", "contract_number"]
     list_select_related = ["mentor", "employer", "school_year", "semester__school_year"]
+
+    @admin.display(description=_("Period"))
+    def period(self, contract):
+        return contract.period_label

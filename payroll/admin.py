@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline
 
@@ -46,8 +47,12 @@ class PayrollLineInline(PortalTabularInline):
 class PayrollRunAdmin(PortalHistoryAdmin):
     """PAY-6: closed runs, read-only: they never change."""
 
-    list_display = ["employer", "month", "hours", "amount", "closed_at", "closed_by"]
+    list_display = ["employer", "month_label", "hours", "amount", "closed_at", "closed_by"]
     list_filter = ["month", "employer__municipality__region"]
     search_fields = ["employer__name"]
     list_select_related = ["employer", "closed_by"]
     inlines = [PayrollLineInline]
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_label(self, run):
+        return f"{run.month:%m.%Y}"

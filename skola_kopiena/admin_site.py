@@ -6,13 +6,80 @@ id; a write the acting user may not make answers 403.
 """
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags import admin_list
+from django.contrib.admin.utils import display_for_field, flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from skola_kopiena.accounts import permissions
+
+EMPTY = "—"
+
+
+def _boolean_icon(value):
+    """Django's yes/no icon, with Latvian alt text: Django writes "True" and "False"."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    alt = {True: gettext("Yes"), False: gettext("No"), None: gettext("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
+
+
+# Lists, readonly fields and filters import it from here when they draw an icon.
+admin_list._boolean_icon = _boolean_icon
+
+
+def name_fields(model, **labels):
+    """Latvian names for fields that their model leaves unnamed (allauth's "created at"):
+    lists, filters, pages and history pages all read `verbose_name`. Migrations read the
+    declared name (`Field._verbose_name`), so no migration changes."""
+    for name, label in labels.items():
+        model._meta.get_field(name).verbose_name = label
+
+
+def history_value(field, value):
+    """One value of a field in a history page, as the portal writes it: a choice by its label,
+    a date and time in Riga without seconds, yes or no, a related row by its name, "—" for
+    nothing, and for a file only that there is one (its generated name says nothing)."""
+    if isinstance(value, list):  # many-to-many: the related rows
+        return ", ".join(history_value(field, one) for one in value) or EMPTY
+    if isinstance(value, DeletedObject):
+        if value.pk is None:
+            return EMPTY
+        return gettext("Deleted %(type_name)s") % {"type_name": value.model._meta.verbose_name}
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(field, models.FileField):
+        return gettext("file")
+    if isinstance(field, models.BooleanField):
+        return gettext("Yes") if value else gettext("No")
+    if field.is_relation:
+        return str(value)
+    return str(display_for_field(value, field, EMPTY))
+
+
+class _HistoryDiff(ObjDiffDisplay):
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        return f"{prefix}…{suffix}"  # simple-history writes "[50 chars]"
+
+
+class PortalHistoryContextHelper(HistoricalRecordContextHelper):
+    """The changes of a history page in words (`history_value`), not codes, UTC and ids."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        return history_value(field, super().prepare_delta_change_value(change, value))
+
+    def get_obj_diff_display(self):
+        return _HistoryDiff(max_length=self.max_displayed_delta_change_chars)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -70,6 +137,12 @@ class ScopedAdminMixin:
         self.get_object(request, unquote(object_id))  # 404 outside the scope
         return super().history_view(request, object_id, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        # The list is headed by the model's plural ("Likmes"): Django's "Select %s to change"
+        # would need the accusative of a name that the model gives only in the nominative.
+        title = capfirst(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
 
 class PortalModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """For models without history (the access log, sent emails, allauth's rows)."""
@@ -79,11 +152,32 @@ class PortalHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """For domain models: their history pages are scoped like their change pages, and a past
     version is only read, never restored (a restore would bypass the services)."""
 
+    object_history_list_template = "admin/portal_history_list.html"
+    object_history_form_template = "admin/portal_history_form.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return PortalHistoryContextHelper(self.model, historical_record)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self.get_object(request, unquote(object_id))
         if request.method != "GET":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        adminform = context.get("adminform")
+        if adminform is not None:
+            # A past version reads like a page one may not change, every field as text, as
+            # Django shows it: no widget lists its choices (every plan, every user in the
+            # country) or offers to edit; a password stays behind its read-only widget.
+            context["adminform"] = helpers.AdminForm(
+                adminform.form,
+                adminform.fieldsets,
+                {},
+                readonly_fields=flatten_fieldsets(adminform.fieldsets),
+                model_admin=self,
+            )
+        return super().render_history_view(request, template, context, **kwargs)
 
 
 class PortalInline:

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from skola_kopiena import parsing, views
@@ -15,7 +18,13 @@ register_converter(parsing.MonthConverter, "month")
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("loma/", account_views.choose_role, name="choose_role"),
+    path("sesija/pagarinat/", account_views.keep_alive, name="keep_alive"),
     path("valoda/", login_not_required(set_language), name="set_language"),
+    # Browsers ask for /favicon.ico where a page names no icon (a PDF, a downloaded file).
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.ico"))),
+    ),
     # Login emails change only through the registry and the admin (REG-3), never by hand.
     path("accounts/email/", views.not_available, name="account_email"),
     path("accounts/", include("allauth.urls")),

@@ -60,6 +60,10 @@ def dashboard(request):
         }
     if acting.has_role(Role.APPROVER):
         context["queue"] = iap_selectors.approval_queue(acting)
+        # APR-1, APR-2: the months of the mentors the institution employs, and their deadline.
+        context["months_to_approve"] = diary_selectors.employer_months_waiting(
+            acting.membership.institution, timezone.localdate()
+        )
     if acting.has_role(Role.STAFF, Role.ADMIN):
         context["pending_change_requests"] = mentor_selectors.change_requests_pending(
             acting

@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline
+from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline, name_fields
 
 from .models import Session, Signup
+
+# The fields have no names of their own ("starts at"); they belong in the model, with its next
+# migration.
+name_fields(Session, starts_at=_("Start"), ends_at=_("End"))
 
 
 class SignupInline(PortalTabularInline):
@@ -30,8 +35,7 @@ class SessionAdmin(PortalHistoryAdmin):
     list_select_related = ["region"]
     fields = [
         "date",
-        "start_time",
-        "starts_at",
+        "start_time",  # the date and the start say when it starts
         "ends_at",
         "place",
         "region",

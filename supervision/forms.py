@@ -15,6 +15,14 @@ class SessionForm(forms.ModelForm):
         min_value=1,
         max_value=MAX_CAPACITY,
         help_text=_("From 1 to 30 mentors."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        # SUP-1 in the house's words, not Django's "Ensure this value is less than or equal to".
+        error_messages={
+            "required": _("Enter the number of places."),
+            "invalid": _("Enter the places as a whole number, for example 12."),
+            "min_value": _("A session has at least one place."),
+            "max_value": _("A session has at most %(limit_value)s places."),
+        },
     )
 
     class Meta:
@@ -26,6 +34,17 @@ class SessionForm(forms.ModelForm):
             "target_group": forms.RadioSelect,
         }
         labels = {"supervisor": _("Supervisor's name")}
+        error_messages = {
+            "date": {"required": _("Enter the date of the session.")},
+            "start_time": {
+                "required": _("Enter the start time."),
+                "invalid": _("Enter the time as hours and minutes, for example 10:00."),
+            },
+            "place": {"required": _("Enter the room and its address.")},
+            "region": {"required": _("Choose the region.")},
+            "target_group": {"required": _("Choose the target group.")},
+            "supervisor": {"required": _("Enter the supervisor's name.")},
+        }
         help_texts = {
             # SUP-1: SESSION_MINUTES, in words.
             "start_time": _("A session lasts 3 hours (180 minutes)."),
@@ -46,6 +65,7 @@ class SessionForm(forms.ModelForm):
             self.fields["region"].queryset = self.fields["region"].queryset.filter(
                 pk__in=[region.pk for region in regions]
             )
+            self.fields["region"].empty_label = _("Choose the region")
         self.fields["target_group"].choices = Session.TargetGroup.choices
 
     def _post_clean(self):

@@ -180,6 +180,7 @@ def matrix(cast, objects):
     return [
         ("/", ANY_ROLE),
         ("/loma/", POST_ONLY),
+        ("/sesija/pagarinat/", POST_ONLY),  # "Stay logged in": anyone logged in, by POST
         ("/mentori/", SEARCHERS),
         (
             f"/mentori/{mentor.pk}/",
@@ -386,6 +387,8 @@ def test_every_url_is_in_the_matrix(cast, objects):
     for pattern in _portal_patterns():
         if pattern.startswith("valoda/"):
             continue  # Django's language switch: no data behind it
+        if pattern == "favicon.ico":
+            continue  # the icon, to everyone (tests/test_admin_latvian.py)
         regex = "^/" + re.sub(r"<[^>]+>", r"[^/]+", pattern) + "$"
         assert any(re.match(regex, url) for url in covered), f"/{pattern} is not in the matrix"
 
@@ -621,6 +624,8 @@ def portal_writes(cast, objects):
     preparer = {"preparer"}
     mentor = {"mentor"}
     return [
+        # Keeping one's own session alive: every logged-in role; the anonymous go to login.
+        ("/sesija/pagarinat/", set(ROLES) - {"anonymous"}),
         ("/mentori/mans-ieraksts/izmainas/", mentor),
         ("/mentori/mans-ieraksts/redzamiba/", mentor),
         (f"/mentori/izmainu-pieprasijumi/{objects['change_request'].pk}/", {"staff", "admin"}),

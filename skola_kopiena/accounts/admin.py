@@ -15,6 +15,7 @@ from skola_kopiena.admin_site import (
     PortalModelAdmin,
     PortalTabularInline,
     ScopedAdminMixin,
+    name_fields,
 )
 
 from . import permissions
@@ -25,6 +26,17 @@ admin.site.unregister(Group)
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Authenticator)
 
+# allauth gives its model and fields no translatable names ("authenticators", "created at").
+Authenticator._meta.verbose_name = _("authenticator")
+Authenticator._meta.verbose_name_plural = _("authenticators")
+name_fields(
+    Authenticator,
+    user=_("user"),
+    type=_("kind"),
+    created_at=_("created"),
+    last_used_at=_("last used"),
+)
+
 
 @admin.register(EmailAddress)
 class PortalEmailAddressAdmin(ScopedAdminMixin, EmailAddressAdmin):
@@ -34,6 +46,9 @@ class PortalEmailAddressAdmin(ScopedAdminMixin, EmailAddressAdmin):
 @admin.register(Authenticator)
 class PortalAuthenticatorAdmin(ScopedAdminMixin, AuthenticatorAdmin):
     """An administrator removes a lost second factor so that its owner can set up a new one."""
+
+    # The secret of an authenticator app and the seeds of recovery codes are nobody's to read.
+    exclude = ["data"]
 
 
 class RoleMembershipForm(forms.ModelForm):

@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
@@ -14,6 +15,47 @@ from . import permissions
 
 ACTIVE_ROLE_SESSION_KEY = "active_membership_id"
 LOGGED_IN_AT_SESSION_KEY = "logged_in_at"
+# The login page's flag for "your session had ended": `beigusies` after a page was asked for,
+# `nesaglabats` after a form was sent (a POST), which the redirect to the login page loses.
+SESSION_ENDED_PARAM = "sesija"
+SESSION_ENDED = "beigusies"
+SESSION_ENDED_UNSAVED = "nesaglabats"
+
+
+def session_seconds_left(request):
+    """How long the logged-in session lasts without another request: the idle age
+    (SESSION_COOKIE_AGE, restarted by every request), cut short by SESSION_ABSOLUTE_AGE."""
+    idle = request.session.get_expiry_age()
+    logged_in_at = request.session.get(LOGGED_IN_AT_SESSION_KEY)
+    if logged_in_at is None:
+        return idle
+    absolute = logged_in_at + settings.SESSION_ABSOLUTE_AGE - time.time()
+    return max(0, min(idle, int(absolute)))
+
+
+def flag_session_ended(request, response):
+    """Flags a redirect to the login page, so that the login page says the session had ended,
+    and for a POST that nothing was saved yet."""
+    unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+    flag = SESSION_ENDED_UNSAVED if unsafe else SESSION_ENDED
+    separator = "&" if "?" in response["Location"] else "?"
+    response["Location"] += f"{separator}{SESSION_ENDED_PARAM}={flag}"
+    return response
+
+
+class SessionEndedLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, which also tells the login page when the browser's
+    session had ended (its cookie names a session that expired after SESSION_COOKIE_AGE idle
+    seconds, or no longer exists), rather than the person never having logged in."""
+
+    def handle_no_permission(self, request, view_func):
+        response = super().handle_no_permission(request, view_func)
+        # Asking for request.user loaded the session; a session store that finds no live
+        # session under the cookie's key forgets the key.
+        had_session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if had_session and request.session.session_key is None:
+            flag_session_ended(request, response)
+        return response
 
 
 class ActiveRoleMiddleware:
@@ -58,7 +100,7 @@ class AbsoluteSessionAgeMiddleware:
                         "yours has ended. Please log in again."
                     ),
                 )
-                return redirect_to_login(request.get_full_path())
+                return flag_session_ended(request, redirect_to_login(request.get_full_path()))
         return self.get_response(request)
 
 

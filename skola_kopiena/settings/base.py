@@ -50,12 +50,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for pages the portal itself asked for, after WhiteNoise's pre-compressed static
+    # files; why that is safe against BREACH: skola_kopiena/compression.py.
+    "skola_kopiena.compression.PortalGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skola_kopiena.accounts.middleware.LatvianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, telling the login page when a session had ended.
+    "skola_kopiena.accounts.middleware.SessionEndedLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After AuthenticationMiddleware, and after MessageMiddleware to say why it logs out.
     "skola_kopiena.accounts.middleware.AbsoluteSessionAgeMiddleware",
@@ -82,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skola_kopiena.accounts.context_processors.roles",
+                "skola_kopiena.accounts.context_processors.session_timer",
             ],
         },
     },
@@ -164,7 +169,9 @@ ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# First: the Latvian of the packages' own msgids (Django's admin and validators, allauth,
+# simple-history), which `makemessages` never touches; then the project's catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Riga"
 USE_I18N = True
 USE_TZ = True

@@ -29,7 +29,8 @@ def test_an_active_session_ends_12_hours_after_login(cast, client_for):
         clock.shift(datetime.timedelta(minutes=1))
         response = client.get("/iap/")
         assert response.status_code == 302
-        assert response["Location"] == "/accounts/login/?next=/iap/"
+        # The login page says that the session had ended (issue 11).
+        assert response["Location"] == "/accounts/login/?next=/iap/&sesija=beigusies"
         with translation.override("lv"):
             assert [str(m) for m in get_messages(response.wsgi_request)] == [
                 translation.gettext(LOGGED_OUT)

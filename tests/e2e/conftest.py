@@ -5,6 +5,8 @@ import time
 
 import pytest
 
+from tests.e2e.accessibility import Auditor
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # tests themselves (demo data, assertions) are synchronous and safe here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -55,6 +57,46 @@ def _serialized_rollback_under_playwright(_serialized_db_contents, playwright):
     for alias, contents in _serialized_db_contents.items():
         if not hasattr(connections[alias], "_test_serialized_contents"):
             connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture(autouse=True)
+def accessibility_audit(request, browser):
+    """axe-core on every page the test visits: no serious or critical violation (issue 11).
+
+    Wraps `browser.new_context` for the test, so every context it makes is watched (see
+    tests/e2e/accessibility.py); at the end the test fails with the list of violations.
+    """
+    auditor = Auditor()
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        return auditor.watch(new_context(*args, **kwargs))
+
+    browser.new_context = watched_new_context
+    try:
+        yield auditor
+        report = auditor.finish()
+    finally:
+        del browser.new_context  # the class's method again
+        request.node.user_properties.append(("axe", (auditor.pages, auditor.seconds)))
+    if report:
+        pytest.fail(report, pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many pages axe audited, and how long the audits took."""
+    audits = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "teardown"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "axe"
+    ]
+    if audits:
+        pages = sum(pages for pages, _ in audits)
+        seconds = sum(seconds for _, seconds in audits)
+        terminalreporter.write_line(f"axe-core: {pages} page(s) audited in {seconds:.1f} s")
 
 
 @pytest.fixture

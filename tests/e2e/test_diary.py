@@ -167,6 +167,7 @@ def test_a_mentor_runs_a_month_on_a_phone_and_the_approver_approves_it(
     expect(output).to_have_text("2")  # 80 minutes: two academic hours of 40 minutes
     form.locator("input[name=place]").fill(PLACE)
     form.locator("textarea[name=topic]").fill(TOPIC)
+    form.locator("details.optional-field > summary").tap()  # the optional comment is folded
     form.locator("textarea[name=comment]").fill(COMMENT)
     with mentor.expect_navigation():
         form.locator("button[type=submit]").tap()

@@ -109,6 +109,7 @@ def test_the_preparer_starts_the_evaluation_the_mentor_submits_it_and_the_plan_e
 
     # --- The mentor, on her phone, finds the evaluation waiting in "My evaluations".
     mentor = log_in("mentor@demo.lv", **PHONE)
+    mentor.locator("summary.site-menu-button").tap()  # on a phone the menu is one button
     mentor.get_by_role("navigation").locator("a[href='/izvertesanas/']").click()
     mentor.wait_for_url("**/izvertesanas/")
     assert fits_the_screen(mentor)

@@ -122,6 +122,7 @@ def test_a_plan_goes_from_the_schools_draft_to_an_active_plan_with_a_mentor(demo
 
     # --- The mentor, on a phone, sees the invitation and accepts it.
     mentor = log_in("mentor@demo.lv", **PHONE)
+    mentor.locator("summary.site-menu-button").tap()  # on a phone the menu is one button
     mentor.get_by_role("navigation").locator("a[href='/uzaicinajumi/']").click()
     mentor.wait_for_url("**/uzaicinajumi/")
     assert fits_the_screen(mentor)

@@ -143,6 +143,7 @@ def test_a_mentor_signs_up_on_her_phone_and_attends_a_supervision_session(demo, 
     expect(supervision_step(mentor, plan)).not_to_have_class("done")
 
     # --- SUP-1: the upcoming sessions of her region and target group; she signs up.
+    mentor.locator("summary.site-menu-button").tap()  # on a phone the menu is one button
     mentor.locator("nav a[href='/supervizijas/']").tap()
     mentor.wait_for_url("**/supervizijas/")
     assert fits_the_screen(mentor)
@@ -201,6 +202,7 @@ def test_a_mentor_signs_up_on_her_phone_and_attends_a_supervision_session(demo, 
 
     # --- The mentor sees it among her sign-ups, attended ...
     mentor = log_in("mentor@demo.lv", **PHONE)
+    mentor.locator("summary.site-menu-button").tap()
     mentor.locator("nav a[href='/supervizijas/']").tap()
     mentor.wait_for_url("**/supervizijas/")
     mine = mentor.locator("main table.stack tbody tr").filter(
@@ -212,6 +214,7 @@ def test_a_mentor_signs_up_on_her_phone_and_attends_a_supervision_session(demo, 
     assert fits_the_screen(mentor)
 
     # --- ... and, CHK: her dashboard ticks step 6 for the plan of that semester, only.
+    mentor.locator("summary.site-menu-button").tap()
     mentor.locator("nav a[href='/']").tap()
     mentor.wait_for_url(lambda url: url.endswith("/"))
     expect(supervision_step(mentor, plan)).to_have_class("done")
