@@ -407,3 +407,12 @@ def test_the_mentors_invitations_name_first_name_grade_municipality_and_date(
         assert "25.11.2026" in html
         # IAP-3: an invited mentor sees no more than the profile: not the last name.
         assert learner.last_name not in html
+
+
+def test_the_staff_count_of_months_waiting_for_approval_links_to_them(cast, client_for):
+    # Everything on a dashboard that names work links to it: the region's confirmed months,
+    # in the admin's scoped list of diary months.
+    page = client_for(cast.staff).get("/").content.decode()
+    link = "/admin/diary/diarymonth/?status__exact=confirmed"
+    assert link in page
+    assert client_for(cast.staff).get(link).status_code == 200
