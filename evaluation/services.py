@@ -31,20 +31,28 @@ def evaluation_opens_on(plan):
     return plan.last_mentoring_day + datetime.timedelta(days=1)
 
 
+def start_refusal(plan):
+    """EVA-2, EVA-6: why the plan's evaluation cannot be started today (None: it can)."""
+    if plan.status not in (Plan.Status.APPROVED, Plan.Status.TERMINATED):
+        return ValidationError(_("Only an approved or terminated plan is evaluated."), code="EVA-2")
+    opens_on = evaluation_opens_on(plan)
+    if timezone.localdate() < opens_on:
+        return ValidationError(
+            _("The evaluation can be started from %(date)s, after the plan's last day.")
+            % {"date": date_format(opens_on)},
+            code="EVA-6",
+        )
+    return None
+
+
 @service
 def evaluation_start(*, actor, plan):
     """EVA-2, EVA-6: the preparer opens the mentor's evaluation once the plan's mentoring is
     over; the mentor is told by email. Starting it again changes nothing."""
     plan = _lock_plan(plan)
-    if plan.status not in (Plan.Status.APPROVED, Plan.Status.TERMINATED):
-        raise ValidationError(_("Only an approved or terminated plan is evaluated."), code="EVA-2")
-    opens_on = evaluation_opens_on(plan)
-    if timezone.localdate() < opens_on:
-        raise ValidationError(
-            _("The evaluation can be started from %(date)s, after the plan's last day.")
-            % {"date": date_format(opens_on)},
-            code="EVA-6",
-        )
+    refusal = start_refusal(plan)
+    if refusal is not None:
+        raise refusal
     existing = Evaluation.objects.filter(plan=plan, mentor=plan.mentor).first()
     if existing is not None:
         return existing, False

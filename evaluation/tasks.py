@@ -24,7 +24,7 @@ def _evaluation(evaluation_id):
 def _context(evaluation):
     return {
         "evaluation": evaluation,
-        "learner": f"{evaluation.plan.learner.first_name} {evaluation.plan.learner.last_name[:1]}.",
+        "learner": evaluation.plan.learner.initialled_name,
         "url": absolute_url(reverse("evaluation:plan", args=[evaluation.plan_id])),
     }
 

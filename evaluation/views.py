@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -75,10 +74,8 @@ def plan_evaluation(request, pk):
             "writes": writes,
             "manages": manages,
             "opens_on": opens_on,
-            "can_start": manages
-            and evaluation is None
-            and plan.status in (plan.Status.APPROVED, plan.Status.TERMINATED)
-            and opens_on <= timezone.localdate(),
+            # The page offers the start when the service would take it.
+            "can_start": manages and evaluation is None and services.start_refusal(plan) is None,
             "decision": selectors.decision_of(plan),
             "decision_form": DecisionForm(),
             "closing_problems": services.closing_problems(plan)

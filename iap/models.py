@@ -87,6 +87,11 @@ class Learner(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def initialled_name(self):
+        """The first name and the surname's initial: how emails name a learner (ACC-3)."""
+        return f"{self.first_name} {self.last_name[:1]}."
+
+    @property
     def year_label(self):
         if self.grade:
             return _("grade %(n)s") % {"n": self.grade}

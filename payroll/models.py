@@ -34,11 +34,7 @@ class RateQuerySet(models.QuerySet):
 
     def in_force_on(self, day):
         """PAY-2, PAY-6: the rate in force on `day` (a month is paid at its first day's)."""
-        return (
-            self.filter(valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .first()
-        )
+        return self.filter(Rate.in_force_q(day)).first()
 
 
 class Rate(models.Model):
@@ -100,6 +96,14 @@ class Rate(models.Model):
     def __str__(self):
         until = date_format(self.valid_to) if self.valid_to else "…"
         return f"{self.amount} € · {date_format(self.valid_from)}–{until}"
+
+    @staticmethod
+    def in_force_q(day):
+        return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+    def is_in_force_on(self, day):
+        """The same as `in_force_q`, for rates already read."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def clean(self):
         # PAY-2: one rate at a time (the database refuses it too, on PostgreSQL).

@@ -20,6 +20,8 @@ from skola_kopiena.notifications.services import absolute_url, email_send_once
 from skola_kopiena.schools.calendar import first_working_day_of_month, nth_working_day
 from skola_kopiena.schools.models import Institution
 
+from .selectors import previous_month
+
 # APR-2: the approvers are reminded this many working days before their deadline.
 APPROVAL_REMINDER_WORKING_DAYS = 3
 APPROVAL_DAYS = range(1, 29)
@@ -34,10 +36,6 @@ def send_reminders(today):
     sent += remind_approvers(today)
     sent += remind_staff_of_late_employers(today)
     return sent
-
-
-def _learner_label(learner):
-    return f"{learner.first_name} {learner.last_name[:1]}."
 
 
 def _plans_in_month(month):
@@ -81,7 +79,7 @@ def remind_to_plan_meetings(today):
                 "month": month,
                 "learners": [
                     {
-                        "name": _learner_label(plan.learner),
+                        "name": plan.learner.initialled_name,
                         "url": absolute_url(reverse("diary:entry_new", args=[plan.pk])),
                     }
                     for plan in items
@@ -94,7 +92,7 @@ def remind_to_plan_meetings(today):
 def remind_to_confirm_last_month(today):
     """DIA-7, TS-3: on the month's first working day, mentors whose last month of a plan is
     not confirmed, with what each learner's month still lacks."""
-    month = month_start(month_start(today) - datetime.timedelta(days=1))
+    month = previous_month(today)
     waiting = DiaryMonth.objects.filter(plan=OuterRef("pk"), month=month).exclude(
         status__in=[DiaryMonth.Status.OPEN, DiaryMonth.Status.RETURNED]
     )
@@ -120,7 +118,7 @@ def remind_to_confirm_last_month(today):
             row = held.get(plan.pk, {"hours": 0, "without_result": 0})
             learners.append(
                 {
-                    "name": _learner_label(plan.learner),
+                    "name": plan.learner.initialled_name,
                     "without_result": row["without_result"],
                     "scan_missing": bool(row["hours"]) and plan.pk not in scans,
                     "url": absolute_url(
@@ -204,7 +202,7 @@ def remind_approvers(today):
                         {
                             "month": month.month,
                             "mentor": month.plan.mentor,
-                            "learner": _learner_label(month.plan.learner),
+                            "learner": month.plan.learner.initialled_name,
                             "hours": month.hours,
                         }
                         for month in waiting

@@ -26,14 +26,7 @@ class RateTable:
         self.rates = list(Rate.objects.order_by("valid_from"))
 
     def for_month(self, month):
-        return next(
-            (
-                rate
-                for rate in self.rates
-                if rate.valid_from <= month and (rate.valid_to is None or month <= rate.valid_to)
-            ),
-            None,
-        )
+        return next((rate for rate in self.rates if rate.is_in_force_on(month)), None)
 
 
 def previous_month(today=None):
