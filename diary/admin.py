@@ -19,6 +19,7 @@ class DiaryMonthAdmin(PortalHistoryAdmin):
     search_fields = ["plan__learner__last_name", "plan__mentor__last_name"]
     list_select_related = ["plan__learner", "plan__semester__school_year", "decided_by"]
     exclude = ["timesheet_scan"]
+    ordering = ["-month", "-pk"]  # newest first, read from the diary_month_by_month index
 
     @admin.display(description=_("month"), ordering="month")
     def month_label(self, diary_month):

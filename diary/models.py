@@ -122,7 +122,19 @@ class DiaryMonth(models.Model):
     class Meta:
         verbose_name = _("diary month")
         verbose_name_plural = _("diary months")
-        ordering = ["plan", "month"]
+        # By the plan's id, not its own ordering, which would join the semester and learner.
+        ordering = ["plan_id", "month"]
+        indexes = [
+            # The approver's queue and the staff's counts read only the months waiting for
+            # approval: a few thousand, however many years of approved months lie behind.
+            models.Index(
+                fields=["month", "confirmed_at", "id"],
+                condition=Q(status="confirmed"),
+                name="diary_month_waiting",
+            ),
+            # The administration's list, newest month first.
+            models.Index(fields=["month", "id"], name="diary_month_by_month"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "month"], name="diary_month_unique"),
             models.CheckConstraint(condition=Q(month__day=1), name="diary_month_first_day"),

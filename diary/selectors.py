@@ -48,12 +48,15 @@ def overdue(today):
     )
 
 
-def months_waiting_for_approval(plans, today):
-    """APR-2, APR-4: confirmed months among `plans`, and how many are overdue, for project
-    staff to follow (one query)."""
-    return DiaryMonth.objects.filter(
-        plan__in=plans.order_by().values("pk"), status=DiaryMonth.Status.CONFIRMED
-    ).aggregate(waiting=Count("pk"), overdue=Count("pk", filter=overdue(today)))
+def months_waiting_for_approval(acting, today):
+    """APR-2, APR-4: confirmed months the acting staff member may see, and how many are
+    overdue, for project staff to follow (one query over the months waiting, not the years
+    of approved ones)."""
+    return (
+        policies.diary_months_for(acting)
+        .filter(status=DiaryMonth.Status.CONFIRMED)
+        .aggregate(waiting=Count("pk"), overdue=Count("pk", filter=overdue(today)))
+    )
 
 
 def employer_months_waiting(employer, today):

@@ -18,6 +18,7 @@ class LearnerAdmin(PortalHistoryAdmin):
     list_filter = ["education", "institution__municipality__region"]
     search_fields = ["first_name", "last_name", "institution__name"]
     list_select_related = ["institution"]
+    ordering = ["last_name", "first_name", "pk"]  # the learner_by_name index
 
 
 class PlanRiskInline(PortalTabularInline):
@@ -46,6 +47,9 @@ class PlanAdmin(PortalHistoryAdmin):
     list_filter = ["status", "module", "semester", "learner__institution__municipality__region"]
     search_fields = ["learner__first_name", "learner__last_name", "mentor__last_name"]
     list_select_related = ["learner", "semester__school_year", "mentor"]
+    # Newest first, from the primary key's index: the model's order (semester, then name)
+    # would sort every plan of the scope for each page.
+    ordering = ["-pk"]
     inlines = [PlanRiskInline, SupportMeasureInline, InvitationInline]
     # The documents are downloaded from the plan's page, where the permission check and the
     # access log are.

@@ -56,6 +56,8 @@ class Learner(models.Model):
         verbose_name = _("learner")
         verbose_name_plural = _("learners")
         ordering = ["last_name", "first_name"]
+        # The administration's list in name order, read from the index a page at a time.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="learner_by_name")]
         constraints = [
             # ELIG-2
             models.CheckConstraint(
@@ -226,6 +228,14 @@ class Plan(models.Model):
         verbose_name = _("support plan")
         verbose_name_plural = _("support plans")
         ordering = ["-semester__start_date", "learner__last_name"]
+        indexes = [
+            # The approvers' queues read only the plans waiting for a decision, oldest first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status="submitted"),
+                name="plan_waiting",
+            ),
+        ]
         constraints = [
             # IAP-1
             models.UniqueConstraint(

@@ -2,9 +2,10 @@
 AGR, ACC), on the shared scopes of `skola_kopiena.accounts.permissions`."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from mentors.models import Contract
 from skola_kopiena.accounts.models import Role
 from skola_kopiena.accounts.permissions import (
     REGIONAL,
@@ -51,19 +52,18 @@ def plans_for(acting):
     if acting.has_role(Role.APPROVER):
         # The approver sees a plan from its submission on, never a draft; APR-1: also the
         # plans whose mentor the institution (or youth centre) employs.
+        # Each side a subquery of the plan's own columns, not an OR across two joins.
         return plans.filter(
-            Q(learner__institution_id=acting.institution_id)
-            | Q(contract__employer_id=acting.institution_id)
+            Q(learner_id__in=Learner.objects.filter(institution_id=acting.institution_id))
+            | Q(contract_id__in=Contract.objects.filter(employer_id=acting.institution_id))
         ).exclude(status=Plan.Status.DRAFT)
     if acting.has_role(Role.MENTOR):
-        # Plans they are in, or invited to and not yet answered.
-        return plans.filter(
-            Q(mentor__user=acting.user)
-            | Q(
-                invitations__mentor__user=acting.user,
-                invitations__status=Invitation.Status.PENDING,
-            )
-        ).distinct()
+        # Plans they are in, or invited to and not yet answered (EXISTS: no duplicates to
+        # remove with DISTINCT).
+        invited = Invitation.objects.filter(
+            plan=OuterRef("pk"), mentor__user=acting.user, status=Invitation.Status.PENDING
+        )
+        return plans.filter(Q(mentor__user=acting.user) | Exists(invited))
     return in_regions(plans, acting, "learner__institution")
 
 
@@ -140,6 +140,10 @@ def get_invitation_for(acting, pk):
 
 
 def invitations_in_scope(acting):
+    """Invitations to the plans the acting role may read (staff: straight on the joins, as
+    `diary.policies.diary_months_for`)."""
+    if acting.is_staff or acting.is_admin:
+        return in_regions(Invitation.objects.all(), acting, "plan__learner__institution")
     return Invitation.objects.filter(plan__in=plans_for(acting).values("pk"))
 
 

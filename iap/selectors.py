@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from mentors import policies as mentors_policies
 from mentors.models import Contract
@@ -13,7 +14,8 @@ from .models import Invitation, Plan
 from .policies import PLAN_FILES
 
 
-def plan_list(acting, *, status=None):
+def plan_list(acting, *, status=None, semester_ids=None):
+    """The plans the acting role may read, in `semester_ids` (None: of every semester)."""
     plans = (
         policies.plans_for(acting)
         .select_related("learner__institution", "semester__school_year", "mentor")
@@ -31,6 +33,8 @@ def plan_list(acting, *, status=None):
     )
     if status:
         plans = plans.filter(status=status)
+    if semester_ids is not None:
+        plans = plans.filter(semester_id__in=semester_ids)
     return plans
 
 
@@ -50,9 +54,18 @@ def invitation_list(acting):
 
 
 def learner_list(acting):
+    # Each learner's plans counted in a subquery, which the database runs only for the rows
+    # a page shows, instead of grouping every plan of the scope.
+    plan_count = (
+        Plan.objects.filter(learner=OuterRef("pk"))
+        .order_by()
+        .values("learner")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         policies.learners_for(acting)
-        .annotate(plan_count=Count("plans"))
+        .annotate(plan_count=Coalesce(Subquery(plan_count), 0))
         .order_by(latvian("last_name"), latvian("first_name"), "pk")
     )
 

@@ -15,7 +15,7 @@ from skola_kopiena import parsing
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import Role
 from skola_kopiena.forms import add_service_errors, show_refusal
-from skola_kopiena.schools.calendar import current_semester
+from skola_kopiena.schools.calendar import current_semester, semester_choice
 
 from . import policies, selectors, services
 from .forms import (
@@ -139,7 +139,8 @@ def plan_list(request):
     status = request.GET.get("statuss") or None
     if status not in Plan.Status.values:
         status = None
-    plans = selectors.plan_list(acting, status=status)
+    semesters = semester_choice(request.GET.get("semestris"))
+    plans = selectors.plan_list(acting, status=status, semester_ids=semesters.shown_ids)
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -148,6 +149,7 @@ def plan_list(request):
             "page": page,
             "statuses": Plan.Status.choices,
             "status": status,
+            "semester_choice": semesters,
             "queue": selectors.approval_queue(acting) if acting.has_role(Role.APPROVER) else None,
             "can_create": policies.can_register_learners(acting),
         },

@@ -78,6 +78,7 @@ class ContractAdmin(PortalHistoryAdmin):
     list_filter = ["school_year", "employer__kind", "employer__municipality__region"]
     search_fields = ["mentor__first_name", "mentor__last_name", "employer__name", "contract_number"]
     list_select_related = ["mentor", "employer", "school_year", "semester__school_year"]
+    ordering = ["-signed_on", "-pk"]  # the contract_by_signing index
 
     @admin.display(description=_("Period"))
     def period(self, contract):

@@ -260,6 +260,8 @@ class Contract(models.Model):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         ordering = ["-signed_on"]
+        # The administration's list, newest first, read from the index a page at a time.
+        indexes = [models.Index(fields=["signed_on", "id"], name="contract_by_signing")]
         constraints = [
             # One contract per mentor, employer and period (a semester, or the whole year).
             models.UniqueConstraint(

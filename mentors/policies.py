@@ -115,10 +115,10 @@ def contracts_for(acting):
     if acting.has_role(Role.MENTOR):
         return contracts.filter(mentor__user=acting.user)
     if acting.has_role(Role.PREPARER, Role.APPROVER):
-        return contracts.filter(
-            Q(employer_id=acting.institution_id)
-            | Q(plans__learner__institution_id=acting.institution_id)
-        ).distinct()
+        school_plans = Contract.plans.rel.related_model.objects.filter(
+            contract=OuterRef("pk"), learner__institution_id=acting.institution_id
+        )
+        return contracts.filter(Q(employer_id=acting.institution_id) | Exists(school_plans))
     return in_regions(contracts, acting, "employer")
 
 

@@ -10,9 +10,11 @@ from django.contrib.admin import helpers
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import display_for_field, flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.templatetags.static import static
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -102,8 +104,28 @@ class PortalAdminSite(admin.AdminSite):
         return reverse("admin:index", current_app=self.name)
 
 
+class CountUpToPaginator(Paginator):
+    """Counts a list's rows up to `COUNT_UP_TO` and no further: the access log and the diary
+    months only grow, and counting all of them on every page would make each page slower
+    than the year before. Beyond it the list says "more than 10 000"; filters narrow it."""
+
+    COUNT_UP_TO = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.COUNT_UP_TO + 1].count()
+
+    @property
+    def counted_all(self):
+        return self.count <= self.COUNT_UP_TO
+
+
 class ScopedAdminMixin:
     """Lists, pages and every permission of a ModelAdmin, from the permission module."""
+
+    paginator = CountUpToPaginator
+    # The count of the unfiltered list beside a filtered one would count everything again.
+    show_full_result_count = False
 
     def _may(self, request, action):
         return permissions.admin_may(permissions.admin_acting(request), action, self.model)

@@ -1,6 +1,6 @@
 """Pages that bring several apps together; they sit above every app, so may import any."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,9 +10,10 @@ from diary import selectors as diary_selectors
 from evaluation import policies as evaluation_policies
 from evaluation import selectors as evaluation_selectors
 from iap import selectors as iap_selectors
-from iap.models import Invitation
+from iap.models import Invitation, Plan
 from mentors import selectors as mentor_selectors
 from skola_kopiena.accounts.models import Role
+from skola_kopiena.schools.calendar import semester_choice
 from supervision import selectors as supervision_selectors
 
 
@@ -40,23 +41,30 @@ def dashboard(request):
         context["pending_invitations"] = iap_selectors.invitation_list(acting).filter(
             status=Invitation.Status.PENDING
         )
-        my_plans = iap_selectors.plan_list(acting).filter(mentor__user=request.user)
+        # Plans of this and later semesters, and an earlier one only while it is still
+        # active: the page does not grow with the semesters a mentor has worked.
+        in_play = Q(semester_id__in=semester_choice(None).shown_ids) | Q(
+            status=Plan.Status.APPROVED
+        )
+        my_plans = iap_selectors.plan_list(acting).filter(in_play, mentor__user=request.user)
         context["my_plans"] = my_plans
         card_plans = list(
-            my_plans.filter(status__in=["approved", "terminated"]).select_related(
-                "learner", "semester"
-            )
+            my_plans.filter(status__in=[Plan.Status.APPROVED, Plan.Status.TERMINATED])
         )
         context["diary_cards"] = diary_selectors.mentor_overview(
             card_plans, timezone.localdate(), timezone.now(), later_steps(card_plans)
         )
         evaluations = evaluation_policies.own_evaluations(acting)
         context["evaluations_waiting"] = evaluation_selectors.waiting_count(evaluations)
-    if acting.has_role(Role.PREPARER):
-        plans = iap_selectors.plan_list(acting)
+    if acting.has_role(Role.PREPARER, Role.STAFF, Role.ADMIN):
+        # The plans of this and later semesters, as the plan list shows them by default.
+        in_play = semester_choice(None).shown_ids
         context["plan_counts"] = {
             row["status"]: row["n"]
-            for row in plans.order_by().values("status").annotate(n=Count("pk"))
+            for row in iap_selectors.plan_list(acting, semester_ids=in_play)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
         }
     if acting.has_role(Role.APPROVER):
         context["queue"] = iap_selectors.approval_queue(acting)
@@ -68,13 +76,8 @@ def dashboard(request):
         context["pending_change_requests"] = mentor_selectors.change_requests_pending(
             acting
         ).count()
-        plans = iap_selectors.plan_list(acting)
-        context["plan_counts"] = {
-            row["status"]: row["n"]
-            for row in plans.order_by().values("status").annotate(n=Count("pk"))
-        }
         context["months_waiting"] = diary_selectors.months_waiting_for_approval(
-            plans, timezone.localdate()
+            acting, timezone.localdate()
         )
     return render(request, "dashboard.html", context)
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,13 +18,19 @@ from skola_kopiena.forms import show_refusal
 
 from . import selectors, services
 
+# Months with their meetings are long cards: a page of them is enough to work through.
+QUEUE_PAGE_SIZE = 20
+
 
 @require_GET
 def approval_queue(request):
     """APR-1, APR-2: the months waiting for the employer's approval."""
     if not diary_policies.can_use_approval_queue(request.acting):
         raise PermissionDenied
-    months = selectors.approval_queue(request.acting)
+    page = Paginator(selectors.approval_queue(request.acting), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    months = selectors.with_approval_entries(page.object_list)
     # ACC-1: the approver reads these months' diaries.
     access_log_record_many(
         acting=request.acting, action=AccessLog.Action.APPROVAL_QUEUE, objs=months
@@ -32,6 +39,7 @@ def approval_queue(request):
         request,
         "timesheets/queue.html",
         {
+            "page": page,
             "months": months,
             "day": request.acting.membership.institution.hours_approval_day,
             "form": MonthDecisionForm(),

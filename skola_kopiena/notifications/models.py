@@ -23,6 +23,11 @@ class SentEmail(models.Model):
         verbose_name = _("sent email")
         verbose_name_plural = _("sent emails")
         ordering = ["-sent_at"]
+        # The administration's list, newest first: the country's, and a region's.
+        indexes = [
+            models.Index(fields=["sent_at", "id"], name="sentemail_sent_at"),
+            models.Index(fields=["region", "sent_at"], name="sentemail_region_sent_at"),
+        ]
 
     def __str__(self):
         return f"{self.key} → {self.recipient}"

@@ -99,6 +99,37 @@ def current_semester(day=None):
     )
 
 
+@dataclass(frozen=True)
+class SemesterChoice:
+    """Which semesters a list shows: one chosen in `?semestris=<id>`, else the one under way
+    and those after it, so that a list does not grow with the years behind it."""
+
+    semesters: list  # every semester, newest first, to choose from
+    chosen: Semester | None
+    shown: list
+
+    @property
+    def shown_ids(self):
+        return [semester.pk for semester in self.shown]
+
+
+def semester_choice(value, day=None):
+    """The semesters to show for the `semestris` value of a list's filter (one query)."""
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
+    semesters = list(Semester.objects.select_related("school_year").order_by("-start_date"))
+    chosen = next((s for s in semesters if str(s.pk) == value), None)
+    if chosen is not None:
+        return SemesterChoice(semesters, chosen, [chosen])
+    # The semester under way, else (in the summer) the last one to have started, whose plans
+    # may be extended into it (CAL-4); before any has started, all of them.
+    started = [s for s in semesters if s.start_date <= day]
+    since = started[0].start_date if started else datetime.date.min
+    shown = [s for s in semesters if s.start_date >= since]
+    return SemesterChoice(semesters, None, shown)
+
+
 # --- Working days (reminders) ------------------------------------------------------------
 
 

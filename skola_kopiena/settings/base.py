@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "supervision",
     "evaluation",
     "skola_kopiena.demo",
+    "skola_kopiena.scale",
     "skola_kopiena.backups",
 ]
 
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "skola_kopiena.accounts.context_processors.roles",
                 "skola_kopiena.accounts.context_processors.session_timer",
             ],
+            "libraries": {"portal_admin": "skola_kopiena.admin_tags"},
         },
     },
 ]
