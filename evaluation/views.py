@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -8,6 +9,7 @@ from skola_kopiena.accounts.models import AccessLog, Role
 from skola_kopiena.accounts.permissions import require_role
 from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.forms import add_service_errors, show_refusal
+from skola_kopiena.schools.calendar import semester_choice
 
 from . import policies, selectors, services
 from .forms import SENSITIVE_HINT, CloseForm, DecisionForm, EvaluationForm
@@ -170,5 +172,15 @@ def plan_close(request, pk):
 def my_evaluations(request):
     """EVA-1: the mentor's evaluations, those waiting first."""
     require_role(request.acting, Role.MENTOR)
-    evaluations = selectors.mentor_evaluations(policies.own_evaluations(request.acting))
-    return render(request, "evaluation/mine.html", {"evaluations": evaluations})
+    # Those waiting always; submitted ones of this and later semesters, or of the one chosen.
+    semesters = semester_choice(request.GET.get("semestris"))
+    evaluations = selectors.mentor_evaluations(
+        policies.own_evaluations(request.acting).filter(
+            Q(submitted_at__isnull=True) | Q(plan__semester_id__in=semesters.shown_ids)
+        )
+    )
+    return render(
+        request,
+        "evaluation/mine.html",
+        {"evaluations": evaluations, "semester_choice": semesters},
+    )

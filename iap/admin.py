@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline, name_fields
+from skola_kopiena.schools.models import Semester
 
 from .models import Invitation, Learner, Plan, PlanRisk, SupportMeasure
 
@@ -38,13 +39,27 @@ class InvitationInline(PortalTabularInline):
     readonly_fields = fields
 
 
+class SemesterListFilter(admin.RelatedFieldListFilter):
+    """The semesters to filter by, each named with its school year read in the same query
+    (Django's filter reads the year of each semester separately)."""
+
+    def field_choices(self, field, request, model_admin):
+        semesters = Semester.objects.select_related("school_year").order_by("-start_date")
+        return [(semester.pk, str(semester)) for semester in semesters]
+
+
 @admin.register(Plan)
 class PlanAdmin(PortalHistoryAdmin):
     """Read-only: a plan's mentor, contract, hours and status change only through the
     portal's services, which keep IAP, CON and CAP."""
 
     list_display = ["learner", "semester", "status", "module", "mentor", "monthly_hours"]
-    list_filter = ["status", "module", "semester", "learner__institution__municipality__region"]
+    list_filter = [
+        "status",
+        "module",
+        ("semester", SemesterListFilter),
+        "learner__institution__municipality__region",
+    ]
     search_fields = ["learner__first_name", "learner__last_name", "mentor__last_name"]
     list_select_related = ["learner", "semester__school_year", "mentor"]
     # Newest first, from the primary key's index: the model's order (semester, then name)
@@ -61,3 +76,4 @@ class InvitationAdmin(PortalHistoryAdmin):
     list_display = ["plan", "mentor", "status", "invited_at", "answered_at"]
     list_filter = ["status"]
     list_select_related = ["plan__learner", "plan__semester__school_year", "mentor"]
+    ordering = ["-pk"]  # newest first, from the primary key: invitations come in time order

@@ -56,8 +56,12 @@ class Learner(models.Model):
         verbose_name = _("learner")
         verbose_name_plural = _("learners")
         ordering = ["last_name", "first_name"]
-        # The administration's list in name order, read from the index a page at a time.
-        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="learner_by_name")]
+        indexes = [
+            # The administration's list in name order, read from the index a page at a time.
+            models.Index(fields=["last_name", "first_name", "id"], name="learner_by_name"),
+            # The learner list shows those registered this semester, with a plan or not yet.
+            models.Index(fields=["created_at"], name="learner_registered"),
+        ]
         constraints = [
             # ELIG-2
             models.CheckConstraint(
@@ -229,6 +233,9 @@ class Plan(models.Model):
         verbose_name_plural = _("support plans")
         ordering = ["-semester__start_date", "learner__last_name"]
         indexes = [
+            # A semester's plans in name order: the list sorts their ids and learners only,
+            # read from this index alone.
+            models.Index(fields=["semester", "learner", "id"], name="plan_by_semester"),
             # The approvers' queues read only the plans waiting for a decision, oldest first.
             models.Index(
                 fields=["submitted_at", "id"],
@@ -414,6 +421,10 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-invited_at"]
+        # Lists mark the plans waiting for a mentor's answer: a few, however many were answered.
+        indexes = [
+            models.Index(fields=["plan"], condition=Q(status="pending"), name="invitation_pending")
+        ]
         constraints = [
             # A plan asks one mentor at a time and keeps at most one.
             models.UniqueConstraint(

@@ -10,7 +10,7 @@ from skola_kopiena.collation import latvian
 from skola_kopiena.schools.models import Municipality, Semester
 
 from . import policies
-from .models import Invitation, Plan
+from .models import Invitation, Learner, Plan
 from .policies import PLAN_FILES
 
 
@@ -53,7 +53,19 @@ def invitation_list(acting):
     )
 
 
-def learner_list(acting):
+def learner_list(acting, *, semester_ids=None, registered_since=None):
+    """The learners the acting role may read; with `semester_ids`, only those with a plan in
+    these semesters or registered since `registered_since` (a plan may not be made yet).
+    Each carries `plan_count`."""
+    learners = policies.learners_for(acting)
+    if semester_ids is not None:
+        # One list of ids from two indexes (plan_by_semester, learner_registered), not an OR
+        # that would read every learner ever registered.
+        in_play = Plan.objects.filter(semester_id__in=semester_ids).order_by().values("learner_id")
+        if registered_since is not None:
+            registered = Learner.objects.filter(created_at__gte=registered_since)
+            in_play = in_play.union(registered.order_by().values("pk"), all=True)
+        learners = learners.filter(pk__in=in_play)
     # Each learner's plans counted in a subquery, which the database runs only for the rows
     # a page shows, instead of grouping every plan of the scope.
     plan_count = (
@@ -63,10 +75,8 @@ def learner_list(acting):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return (
-        policies.learners_for(acting)
-        .annotate(plan_count=Coalesce(Subquery(plan_count), 0))
-        .order_by(latvian("last_name"), latvian("first_name"), "pk")
+    return learners.annotate(plan_count=Coalesce(Subquery(plan_count), 0)).order_by(
+        latvian("last_name"), latvian("first_name"), "pk"
     )
 
 

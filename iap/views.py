@@ -1,9 +1,13 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,6 +19,7 @@ from skola_kopiena import parsing
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import Role
 from skola_kopiena.forms import add_service_errors, show_refusal
+from skola_kopiena.paging import page_of
 from skola_kopiena.schools.calendar import current_semester, semester_choice
 
 from . import policies, selectors, services
@@ -58,14 +63,24 @@ def _service_form(request, form, call, success, redirect_to):
 def learner_list(request):
     if not policies.can_read_learners(request.acting):
         raise PermissionDenied
-    page = Paginator(selectors.learner_list(request.acting), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    semesters = semester_choice(request.GET.get("semestris"))
+    # Learners of this and later semesters, and those registered since, whose plan is still
+    # to be made; or the learners of the semester chosen.
+    since = None
+    if semesters.chosen is None and semesters.shown:
+        since = timezone.make_aware(
+            datetime.datetime.combine(semesters.shown[-1].start_date, datetime.time())
+        )
+    learners = selectors.learner_list(
+        request.acting, semester_ids=semesters.shown_ids, registered_since=since
     )
+    page = page_of(learners, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "iap/learner_list.html",
         {
             "page": page,
+            "semester_choice": semesters,
             "can_register": policies.can_register_learners(request.acting),
         },
     )
@@ -141,7 +156,7 @@ def plan_list(request):
         status = None
     semesters = semester_choice(request.GET.get("semestris"))
     plans = selectors.plan_list(acting, status=status, semester_ids=semesters.shown_ids)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(plans, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "iap/plan_list.html",
@@ -339,14 +354,24 @@ def invitation_withdraw(request, pk, invitation_pk):
 @require_GET
 def invitation_list(request):
     permissions.require_role(request.acting, Role.MENTOR)
-    invitations = list(selectors.invitation_list(request.acting))
+    # Pending invitations always; plans and answers of this and later semesters, or of the
+    # semester chosen: the page does not grow with the semesters a mentor has worked.
+    semesters = semester_choice(request.GET.get("semestris"))
+    invitations = list(
+        selectors.invitation_list(request.acting).filter(
+            Q(status=Invitation.Status.PENDING) | Q(plan__semester_id__in=semesters.shown_ids)
+        )
+    )
     return render(
         request,
         "iap/invitation_list.html",
         {
             "pending": [i for i in invitations if i.status == Invitation.Status.PENDING],
             "answered": [i for i in invitations if i.status != Invitation.Status.PENDING],
-            "plans": selectors.plan_list(request.acting).filter(mentor__user=request.user),
+            "plans": selectors.plan_list(request.acting, semester_ids=semesters.shown_ids).filter(
+                mentor__user=request.user
+            ),
+            "semester_choice": semesters,
         },
     )
 

@@ -51,6 +51,9 @@ class PayrollRunAdmin(PortalHistoryAdmin):
     list_filter = ["month", "employer__municipality__region"]
     search_fields = ["employer__name"]
     list_select_related = ["employer", "closed_by"]
+    # Newest month first from the (month, employer) index; the model's order by the
+    # employer's name would sort every run ever closed.
+    ordering = ["-month", "-pk"]
     inlines = [PayrollLineInline]
 
     @admin.display(description=_("month"), ordering="month")

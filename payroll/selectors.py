@@ -103,7 +103,7 @@ def plan_month_pay(plans, first_month, last_month, *, own=False, today=None):
     entries = DiaryEntry.objects.filter(
         plan_id__in=ids, date__gte=first_month, date__lt=next_month_start(last_month)
     )
-    for plan_id, date, hours in entries.values_list("plan_id", "date", "hours"):
+    for plan_id, date, hours in entries.order_by().values_list("plan_id", "date", "hours"):
         open_hours[(plan_id, month_start(date))] += hours
     paid_in = defaultdict(list)
     for diary_month_id, run_month in (

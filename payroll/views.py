@@ -35,7 +35,13 @@ def my_pay(request):
     """PAY-5: "Mana samaksa": the mentor's own hours and pay, per month and employer, with
     the status of each month and its reason; totals per semester."""
     mentor = own_mentor_entry(request.acting)
-    semesters = Semester.objects.filter(plans__mentor=mentor).distinct().order_by("-start_date")
+    # Named with their school year, read in the same query (one per semester otherwise).
+    semesters = (
+        Semester.objects.filter(plans__mentor=mentor)
+        .select_related("school_year")
+        .distinct()
+        .order_by("-start_date")
+    )
     chosen = parsing.single_value(request.GET, "semestris")
     if chosen is not None:
         semester = semesters.filter(pk=parsing.parse_id(chosen)).first()

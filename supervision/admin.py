@@ -58,6 +58,7 @@ class SignupAdmin(PortalHistoryAdmin):
     list_filter = ["attended", "session__region"]
     search_fields = ["mentor__first_name", "mentor__last_name"]
     list_select_related = ["session", "mentor"]
+    ordering = ["-pk"]  # newest first, from the primary key, not sorted by the session's time
     fields = [
         "session",
         "mentor",

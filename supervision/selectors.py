@@ -3,7 +3,19 @@ and the supervision step of the ten steps (CHK step 6)."""
 
 from collections import defaultdict
 
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from skola_kopiena.collation import latvian
@@ -17,13 +29,22 @@ def staff_session_list(acting, now=None):
     first), then the past ones (latest first), each with its attendance count."""
     now = now or timezone.now()
     upcoming = Q(ends_at__gt=now)
+    # Counted per session in a subquery, for the sessions of the page only: a join with
+    # every sign-up ever would group all of them on each page.
+    attended = (
+        Signup.objects.filter(session=OuterRef("pk"), attended=True)
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         policies.staff_sessions(acting)
         .select_related("region")
         .annotate(
             is_past=Case(When(upcoming, then=Value(False)), default=Value(True)),
             upcoming_at=Case(When(upcoming, then=F("starts_at"))),
-            attended_count=Count("signups", filter=Q(signups__attended=True)),
+            attended_count=Coalesce(Subquery(attended), 0),
         )
         .order_by("is_past", F("upcoming_at").asc(nulls_last=True), F("starts_at").desc(), "pk")
     )
