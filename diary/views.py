@@ -47,7 +47,9 @@ def diary_month(request, plan_pk, year, month):
     first_day = _first_day(year, month)
     access = policies.diary_access(acting, plan)
     own = policies.is_own_diary(acting, plan)
-    record = DiaryMonth.objects.filter(plan=plan, month=first_day).first()
+    record = (
+        DiaryMonth.objects.filter(plan=plan, month=first_day).select_related("decided_by").first()
+    )
     if policies.reads_diary_content(acting, plan):  # ACC-1
         access_log_record(
             acting=acting, action=AccessLog.Action.READ_DIARY, obj=plan, month=first_day

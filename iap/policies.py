@@ -76,8 +76,6 @@ def get_plan_for(acting, pk, write=False):
             "semester__school_year",
             "mentor",
             "contract__employer",
-            "created_by",
-            "decided_by",
         )
         .filter(pk=pk)
         .first()
