@@ -46,11 +46,13 @@ def dashboard(request):
         in_play = Q(semester_id__in=semester_choice(None).shown_ids) | Q(
             status=Plan.Status.APPROVED
         )
-        my_plans = iap_selectors.plan_list(acting).filter(in_play, mentor__user=request.user)
+        my_plans = list(iap_selectors.plan_list(acting).filter(in_play, mentor__user=request.user))
         context["my_plans"] = my_plans
-        card_plans = list(
-            my_plans.filter(status__in=[Plan.Status.APPROVED, Plan.Status.TERMINATED])
-        )
+        card_plans = [
+            plan
+            for plan in my_plans
+            if plan.status in (Plan.Status.APPROVED, Plan.Status.TERMINATED)
+        ]
         context["diary_cards"] = diary_selectors.mentor_overview(
             card_plans, timezone.localdate(), timezone.now(), later_steps(card_plans)
         )

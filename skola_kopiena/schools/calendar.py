@@ -9,6 +9,7 @@ import functools
 from dataclasses import dataclass
 
 import holidays
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -92,11 +93,11 @@ def current_semester(day=None):
     from django.utils import timezone
 
     day = day or timezone.localdate()
-    return (
-        Semester.objects.filter(start_date__lte=day, end_date_grade_12__gte=day).first()
-        or Semester.objects.filter(start_date__lte=day, end_date__gte=day).first()
-        or Semester.objects.filter(start_date__gt=day).order_by("start_date").first()
+    # One query: of the semesters under way (for some grade) or still to start, the earliest.
+    under_way = Q(start_date__lte=day) & (
+        Q(end_date__gte=day) | Q(end_date_grade_9__gte=day) | Q(end_date_grade_12__gte=day)
     )
+    return Semester.objects.filter(under_way | Q(start_date__gt=day)).order_by("start_date").first()
 
 
 @dataclass(frozen=True)
