@@ -7,7 +7,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: install run test test-fast lint check messages demo bench clean
+.PHONY: install run test test-fast lint check messages demo bench bench-payroll clean
 
 install: $(VENV)/.installed
 
@@ -39,9 +39,15 @@ lint: install
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Every role's pages on the seeded 100k and 1M databases, and two pages under gunicorn, against
+# their targets, on PostgreSQL only: DATABASE_URL names the server (it says how to seed them).
+# Options: BENCH_ARGS="--only queue --explain".
+bench: install
+	$(PY) manage.py bench $(BENCH_ARGS)
+
 # Payroll timings against their targets, on PostgreSQL only: DATABASE_URL names the server (a
 # scratch database "skola_bench" is made there and dropped). Options: BENCH_ARGS="--repeat 3".
-bench: install
+bench-payroll: install
 	$(PY) manage.py bench_payroll $(BENCH_ARGS)
 
 # The compiled Latvian catalogue is committed; rebuild it after editing locale/lv/.

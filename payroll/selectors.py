@@ -106,10 +106,14 @@ def plan_month_pay(plans, first_month, last_month, *, own=False, today=None):
     for plan_id, date, hours in entries.order_by().values_list("plan_id", "date", "hours"):
         open_hours[(plan_id, month_start(date))] += hours
     paid_in = defaultdict(list)
-    for diary_month_id, run_month in (
-        PayrollLine.objects.filter(diary_month__in=[m.pk for m in records.values()])
-        .order_by("run__month")
-        .values_list("diary_month_id", "run__month")
+    # The same window joined, not a list of every month's id sent as parameters.
+    paid = PayrollLine.objects.filter(
+        diary_month__plan_id__in=ids,
+        diary_month__month__gte=first_month,
+        diary_month__month__lte=last_month,
+    )
+    for diary_month_id, run_month in paid.order_by("run__month").values_list(
+        "diary_month_id", "run__month"
     ):
         paid_in[diary_month_id].append(run_month)
     rates = RateTable()

@@ -1,6 +1,4 @@
-from collections import defaultdict
-
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
 from diary import policies as diary_policies
@@ -34,18 +32,24 @@ def approval_queue(acting):
 
 def with_approval_entries(months):
     """Each of `months` (a page of the queue) with its entries as the approver sees them
-    (DIA-6: `diary.policies.DIARY_FIELDS`), read in one query of just those months."""
+    (DIA-6: `diary.policies.DIARY_FIELDS`), read in one query."""
     months = list(months)
-    in_months = Q(pk__in=[])
+    if not months:
+        return months
+    # The page's plans between its first and last month (a plain range on the plan and date
+    # index); a meeting of a month that is not on the page is then left out here.
+    shown = {(month.plan_id, month.month): month for month in months}
     for month in months:
-        in_months |= Q(
-            plan_id=month.plan_id, date__gte=month.month, date__lt=next_month_start(month.month)
-        )
-    entries = defaultdict(list)
-    for row in visible_entries(diary_policies.DIARY_APPROVAL, DiaryEntry.objects.filter(in_months)):
-        entries[(row["plan_id"], month_start(row["date"]))].append(row)
-    for month in months:
-        month.approval_entries = entries[(month.plan_id, month.month)]
+        month.approval_entries = []
+    in_range = DiaryEntry.objects.filter(
+        plan_id__in={month.plan_id for month in months},
+        date__gte=min(month.month for month in months),
+        date__lt=next_month_start(max(month.month for month in months)),
+    )
+    for row in visible_entries(diary_policies.DIARY_APPROVAL, in_range):
+        month = shown.get((row["plan_id"], month_start(row["date"])))
+        if month is not None:
+            month.approval_entries.append(row)
     return months
 
 
