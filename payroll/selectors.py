@@ -89,7 +89,7 @@ def _reason(month_pay, own, today):
     return "; ".join(reasons)
 
 
-def plan_month_pay(plans, first_month, last_month, *, own=False, today=None):
+def plan_month_pay(plans, first_month, last_month, *, own=False, today=None, rates=None):
     """PAY-1, PAY-5: every month of `plans` from `first_month` to `last_month` within each
     plan's period (after a termination only its months up to it, PAY-4), payable or with
     its reason, the rate and the runs that paid it. Four queries whatever the number of plans:
@@ -116,7 +116,7 @@ def plan_month_pay(plans, first_month, last_month, *, own=False, today=None):
         "diary_month_id", "run__month"
     ):
         paid_in[diary_month_id].append(run_month)
-    rates = RateTable()
+    rates = rates or RateTable()
     result = []
     for plan in plans:
         month = max(month_start(plan.start_date), first_month)
@@ -304,7 +304,16 @@ def not_payable(employer, month, today=None):
         .filter(Q(end_date__gte=since) | Q(extended_until__gte=since))
         .select_related("mentor", "contract__employer")
     )
-    months = plan_month_pay(plans, since, month, today=today)
+    rates = RateTable()
+    every_month, current = [], since
+    while current <= month:
+        every_month.append(current)
+        current = next_month_start(current)
+    if all(rates.for_month(m) for m in every_month):
+        # IAP-9: a closed plan's months are all approved; with a rate in force for each month
+        # (PAY-2) all of them are payable, so only the plans still open are read.
+        plans = plans.exclude(status=Plan.Status.CLOSED)
+    months = plan_month_pay(plans, since, month, today=today, rates=rates)
     waiting = [pay for pay in months if not pay.payable]
     waiting.sort(key=lambda pay: (sort_key(str(pay.plan.mentor)), pay.month, pay.plan.pk))
     return waiting
