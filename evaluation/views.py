@@ -172,8 +172,9 @@ def plan_close(request, pk):
 def my_evaluations(request):
     """EVA-1: the mentor's evaluations, those waiting first."""
     require_role(request.acting, Role.MENTOR)
-    # Those waiting always; submitted ones of this and later semesters, or of the one chosen.
-    semesters = semester_choice(request.GET.get("semestris"))
+    # Those waiting always; submitted ones of the semester just ended and later ones (it is
+    # evaluated after its end), or of the one chosen.
+    semesters = semester_choice(request.GET.get("semestris"), with_previous=True)
     evaluations = selectors.mentor_evaluations(
         policies.own_evaluations(request.acting).filter(
             Q(submitted_at__isnull=True) | Q(plan__semester_id__in=semesters.shown_ids)

@@ -108,14 +108,17 @@ class SemesterChoice:
     semesters: list  # every semester, newest first, to choose from
     chosen: Semester | None
     shown: list
+    default_label: str = ""  # what the list shows when none is chosen, in words
 
     @property
     def shown_ids(self):
         return [semester.pk for semester in self.shown]
 
 
-def semester_choice(value, day=None):
-    """The semesters to show for the `semestris` value of a list's filter (one query)."""
+def semester_choice(value, day=None, *, with_previous=False):
+    """The semesters to show for the `semestris` value of a list's filter (one query); by
+    default the one under way and later ones, and `with_previous` the one before too (the
+    evaluations of a semester are written after it ends)."""
     from django.utils import timezone
 
     day = day or timezone.localdate()
@@ -126,9 +129,15 @@ def semester_choice(value, day=None):
     # The semester under way, else (in the summer) the last one to have started, whose plans
     # may be extended into it (CAL-4); before any has started, all of them.
     started = [s for s in semesters if s.start_date <= day]
-    since = started[0].start_date if started else datetime.date.min
+    first = 1 if with_previous else 0
+    since = started[min(first, len(started) - 1)].start_date if started else datetime.date.min
     shown = [s for s in semesters if s.start_date >= since]
-    return SemesterChoice(semesters, None, shown)
+    label = (
+        _("The previous, this and later semesters")
+        if with_previous
+        else _("This and later semesters")
+    )
+    return SemesterChoice(semesters, None, shown, label)
 
 
 # --- Working days (reminders) ------------------------------------------------------------
