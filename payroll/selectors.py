@@ -213,7 +213,7 @@ def contract_label(number, signed_on):
     return number or _("of %(date)s") % {"date": date_format(signed_on)}
 
 
-def owed_lines(employer_ids, month):
+def owed_lines(employer_ids, month, rates=None):
     """PAY-1, PAY-3, PAY-6: what closing `month` would pay each employer now: every approved
     month of its contracts up to `month` with hours not yet paid in a closed run. Months
     before `month` are corrections; a month approved again with other hours after it was
@@ -244,7 +244,7 @@ def owed_lines(employer_ids, month):
         .annotate(owed=F("hours") - Coalesce(Sum("payroll_lines__hours"), Value(0)))
         .exclude(owed=0)
     )
-    rates = RateTable()
+    rates = rates or RateTable()
     lines = [
         Line(
             employer_id=row["plan__contract__employer_id"],
@@ -290,7 +290,7 @@ def by_mentor(lines):
     return list(groups.values())
 
 
-def not_payable(employer, month, today=None):
+def not_payable(employer, month, today=None, rates=None):
     """PAY-1: the employer's months up to `month` that are not payable yet, and why: the
     months of its plans within a school year back, so that the page stays the same size as
     the years go by."""
@@ -304,7 +304,7 @@ def not_payable(employer, month, today=None):
         .filter(Q(end_date__gte=since) | Q(extended_until__gte=since))
         .select_related("mentor", "contract__employer")
     )
-    rates = RateTable()
+    rates = rates or RateTable()
     every_month, current = [], since
     while current <= month:
         every_month.append(current)

@@ -119,7 +119,10 @@ def employer_payroll(request, pk, year, month):
         .select_related("closed_by")
         .first()
     )
-    lines = selectors.run_lines(run) if run else selectors.owed_lines([employer.pk], first_day)
+    rates = selectors.RateTable()  # read once for both lists below
+    lines = (
+        selectors.run_lines(run) if run else selectors.owed_lines([employer.pk], first_day, rates)
+    )
     return render(
         request,
         "payroll/employer.html",
@@ -130,7 +133,7 @@ def employer_payroll(request, pk, year, month):
             "mentors": selectors.by_mentor(lines),
             "total_hours": sum(line.hours for line in lines),
             "total_amount": sum(line.amount or 0 for line in lines),
-            "not_payable": selectors.not_payable(employer, first_day),
+            "not_payable": selectors.not_payable(employer, first_day, rates=rates),
             "can_close": policies.can_close_payroll(acting, employer),
             "closable": selectors.is_over(first_day),
             "export_form": ExportForm(),
