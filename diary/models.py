@@ -26,6 +26,14 @@ def next_month_start(day):
     return (month_start(day) + datetime.timedelta(days=32)).replace(day=1)
 
 
+def months_from(first, last):
+    """The first day of every month from `first`'s to `last`'s, both included."""
+    current = month_start(first)
+    while current <= last:
+        yield current
+        current = next_month_start(current)
+
+
 class DiaryEntry(models.Model):
     """One meeting of the mentor with the learner, planned and then reported (DIA-2).
 

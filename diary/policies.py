@@ -4,12 +4,11 @@ fields of a diary entry each access level sees."""
 
 from django.core.exceptions import PermissionDenied
 
-from iap.policies import get_plan_for, plans_for, sees_whole_plan
+from iap.policies import get_plan_for, of_readable_plans, plans_for, sees_whole_plan
 from skola_kopiena.accounts.models import Role
 from skola_kopiena.accounts.permissions import (
     REGIONAL,
     AdminRule,
-    in_regions,
     register_admin_rules,
     register_download,
 )
@@ -88,11 +87,7 @@ def can_reopen_month(acting, plan):
 
 
 def diary_months_for(acting):
-    """The months of the plans the acting role may read. Staff's scope is put straight on the
-    month's own joins, so that the whole country's list is the whole table, unfiltered."""
-    if acting.is_staff or acting.is_admin:
-        return in_regions(DiaryMonth.objects.all(), acting, "plan__learner__institution")
-    return DiaryMonth.objects.filter(plan__in=plans_for(acting).values("pk"))
+    return of_readable_plans(acting, DiaryMonth.objects.all())
 
 
 def _may_download_month_scan(acting, diary_month):

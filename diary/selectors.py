@@ -10,7 +10,7 @@ from iap.models import MAX_MONTHLY_HOURS, Plan
 from iap.services import plan_allows_mentoring
 
 from . import policies
-from .models import DiaryEntry, DiaryMonth, month_start, next_month_start
+from .models import DiaryEntry, DiaryMonth, month_start, months_from, next_month_start
 from .services import hours_in_month, month_limit, plan_hours_in_month
 
 
@@ -122,20 +122,16 @@ def plan_months(plan):
     for date, entry_hours in DiaryEntry.objects.filter(plan=plan).values_list("date", "hours"):
         key = month_start(date)
         hours[key] = hours.get(key, 0) + entry_hours
-    months = []
-    current = month_start(plan.start_date)
-    while current <= plan.last_mentoring_day:
-        months.append(
-            {
-                "month": current,
-                "record": stored.get(current),
-                "hours": stored[current].hours
-                if current in stored and stored[current].status != (DiaryMonth.Status.OPEN)
-                else hours.get(current, 0),
-            }
-        )
-        current = next_month_start(current)
-    return months
+    return [
+        {
+            "month": current,
+            "record": stored.get(current),
+            "hours": stored[current].hours
+            if current in stored and stored[current].status != (DiaryMonth.Status.OPEN)
+            else hours.get(current, 0),
+        }
+        for current in months_from(plan.start_date, plan.last_mentoring_day)
+    ]
 
 
 # DIA-11 (**Choice**): more than seven days without a meeting is a gentle nudge, never a block.
@@ -181,7 +177,7 @@ def mentor_overview(plans, today, now, later_steps=None):
         last_meeting = max((e["date"] for e in held), default=None)
         days_since = (today - last_meeting).days if last_meeting else None
         until = min(today, plan.last_mentoring_day)
-        past_months = [m for m in _months_between(plan.start_date, until) if m < first_day]
+        past_months = [m for m in months_from(plan.start_date, until) if m < first_day]
         stored = months[plan.pk]
         cards.append(
             {
@@ -214,13 +210,6 @@ def mentor_overview(plans, today, now, later_steps=None):
             }
         )
     return cards
-
-
-def _months_between(start, today):
-    current = month_start(start)
-    while current <= today:
-        yield current
-        current = next_month_start(current)
 
 
 def checklist(plan, held, stored_months, past_months, later):

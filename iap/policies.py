@@ -137,12 +137,17 @@ def get_invitation_for(acting, pk):
     return invitation
 
 
-def invitations_in_scope(acting):
-    """Invitations to the plans the acting role may read (staff: straight on the joins, as
-    `diary.policies.diary_months_for`)."""
+def of_readable_plans(acting, rows):
+    """`rows` (a queryset of a model with a `plan`) of the plans the acting role may read.
+    Staff's scope is put straight on the rows' own joins, so that the whole country's list is
+    the whole table, unfiltered."""
     if acting.is_staff or acting.is_admin:
-        return in_regions(Invitation.objects.all(), acting, "plan__learner__institution")
-    return Invitation.objects.filter(plan__in=plans_for(acting).values("pk"))
+        return in_regions(rows, acting, "plan__learner__institution")
+    return rows.filter(plan__in=plans_for(acting).values("pk"))
+
+
+def invitations_in_scope(acting):
+    return of_readable_plans(acting, Invitation.objects.all())
 
 
 def _may_download_plan_file(field_name):

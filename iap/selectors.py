@@ -1,7 +1,9 @@
+import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from mentors import policies as mentors_policies
 from mentors.models import Contract
@@ -53,17 +55,20 @@ def invitation_list(acting):
     )
 
 
-def learner_list(acting, *, semester_ids=None, registered_since=None):
-    """The learners the acting role may read; with `semester_ids`, only those with a plan in
-    these semesters or registered since `registered_since` (a plan may not be made yet).
-    Each carries `plan_count`."""
+def learner_list(acting, *, semesters=None):
+    """The learners the acting role may read; with `semesters` (a `SemesterChoice`), those
+    with a plan in its semesters, and by default also those registered since the first of
+    them began, whose plan is still to be made. Each carries `plan_count`."""
     learners = policies.learners_for(acting)
-    if semester_ids is not None:
+    if semesters is not None:
         # One list of ids from two indexes (plan_by_semester, learner_registered), not an OR
         # that would read every learner ever registered.
-        in_play = Plan.objects.filter(semester_id__in=semester_ids).order_by().values("learner_id")
-        if registered_since is not None:
-            registered = Learner.objects.filter(created_at__gte=registered_since)
+        in_play = (
+            Plan.objects.filter(semester_id__in=semesters.shown_ids).order_by().values("learner_id")
+        )
+        if semesters.chosen is None and semesters.shown:
+            since = datetime.datetime.combine(semesters.shown[-1].start_date, datetime.time())
+            registered = Learner.objects.filter(created_at__gte=timezone.make_aware(since))
             in_play = in_play.union(registered.order_by().values("pk"), all=True)
         learners = learners.filter(pk__in=in_play)
     # Each learner's plans counted in a subquery, which the database runs only for the rows

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -7,7 +5,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -64,16 +61,7 @@ def learner_list(request):
     if not policies.can_read_learners(request.acting):
         raise PermissionDenied
     semesters = semester_choice(request.GET.get("semestris"))
-    # Learners of this and later semesters, and those registered since, whose plan is still
-    # to be made; or the learners of the semester chosen.
-    since = None
-    if semesters.chosen is None and semesters.shown:
-        since = timezone.make_aware(
-            datetime.datetime.combine(semesters.shown[-1].start_date, datetime.time())
-        )
-    learners = selectors.learner_list(
-        request.acting, semester_ids=semesters.shown_ids, registered_since=since
-    )
+    learners = selectors.learner_list(request.acting, semesters=semesters)
     page = page_of(learners, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,

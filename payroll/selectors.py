@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from diary.models import DiaryEntry, DiaryMonth, month_start, next_month_start
+from diary.models import DiaryEntry, DiaryMonth, month_start, months_from, next_month_start
 from iap.models import RAN_STATUSES, Plan
 from skola_kopiena.collation import latvian, sort_key
 
@@ -305,11 +305,7 @@ def not_payable(employer, month, today=None, rates=None):
         .select_related("mentor", "contract__employer")
     )
     rates = rates or RateTable()
-    every_month, current = [], since
-    while current <= month:
-        every_month.append(current)
-        current = next_month_start(current)
-    if all(rates.for_month(m) for m in every_month):
+    if all(rates.for_month(m) for m in months_from(since, month)):
         # IAP-9: a closed plan's months are all approved; with a rate in force for each month
         # (PAY-2) all of them are payable, so only the plans still open are read.
         plans = plans.exclude(status=Plan.Status.CLOSED)

@@ -197,6 +197,51 @@ def advance_plan(plan, *, preparer, mentor, to, approver=None, contract=None):
     return plan
 
 
+def mentor_with_login(name):
+    """A mentor with a login of their own, named `name` (the e-mail in lower case)."""
+    user = UserFactory(email=f"{name.lower()}@example.lv")
+    give_role(user, Role.MENTOR)
+    return MentorFactory(user=user, email=user.email, last_name=name.capitalize())
+
+
+def school_plan(cast, name, *, to="approved", mentor=None, contract=None, start=None):
+    """A plan of this semester for the school's learner `name`, walked to `to` (draft: not
+    walked at all), from `start` (default: 1 September 2026)."""
+    import datetime
+
+    learner = make_learner(cast.preparer, cast.school, first_name=name)
+    plan = make_plan(cast.preparer, learner, start_date=start or datetime.date(2026, 9, 1))
+    if to == "draft":
+        return plan
+    return advance_plan(
+        plan,
+        preparer=cast.preparer,
+        mentor=mentor or mentor_with_login(name),
+        to=to,
+        approver=cast.approver,
+        contract=contract,
+    )
+
+
+def spring_plan(cast, name, mentor=None):
+    """An approved plan of semester II of 2025/2026: its period is over."""
+    spring = semester("2025/2026", 2)
+    mentor = mentor or mentor_with_login(name)
+    return advance_plan(
+        make_plan(
+            cast.preparer,
+            make_learner(cast.preparer, cast.school, first_name=name),
+            on_semester=spring,
+            start_date=spring.start_date,
+        ),
+        preparer=cast.preparer,
+        mentor=mentor,
+        to="approved",
+        approver=cast.approver,
+        contract=make_contract(cast.preparer, mentor, cast.school, on_semester=spring),
+    )
+
+
 def race(action, times=2):
     """Run `action` in `times` threads at once (each on its own database connection) and
     return what each returned or raised, for exactly-once checks on PostgreSQL."""

@@ -11,22 +11,21 @@ from diary import services as diary_services
 from evaluation import services as evaluation_services
 from iap import services as iap_services
 from iap.models import Plan
-from skola_kopiena.accounts.models import AccessLog, Role
+from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.permissions import acting_for
 from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.admin_site import CountUpToPaginator
 from tests.factories import (
-    MentorFactory,
-    UserFactory,
     advance_plan,
     confirm_month,
-    give_role,
     make_contract,
     make_learner,
     make_plan,
     on,
     pdf_upload,
+    school_plan,
     semester,
+    spring_plan,
 )
 from timesheets import services as approval_services
 from timesheets.views import QUEUE_PAGE_SIZE
@@ -34,49 +33,6 @@ from timesheets.views import QUEUE_PAGE_SIZE
 D = datetime.date
 T = datetime.time
 SEPTEMBER, OCTOBER, NOVEMBER = D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)
-
-
-def new_mentor(name):
-    user = UserFactory(email=f"{name.lower()}@example.lv")
-    give_role(user, Role.MENTOR)
-    return MentorFactory(user=user, email=user.email)
-
-
-def autumn_plan(cast, first_name, *, to="approved", mentor=None):
-    """A plan of this semester (I of 2026/2027), from 1 September."""
-    plan = make_plan(
-        cast.preparer,
-        make_learner(cast.preparer, cast.school, first_name=first_name),
-        start_date=SEPTEMBER,
-    )
-    if to == "draft":
-        return plan
-    return advance_plan(
-        plan,
-        preparer=cast.preparer,
-        mentor=mentor or new_mentor(first_name),
-        to=to,
-        approver=cast.approver,
-    )
-
-
-def last_spring_plan(cast, first_name, mentor=None):
-    """An approved plan of semester II of 2025/2026, whose period is over."""
-    spring = semester("2025/2026", 2)
-    mentor = mentor or new_mentor(first_name)
-    return advance_plan(
-        make_plan(
-            cast.preparer,
-            make_learner(cast.preparer, cast.school, first_name=first_name),
-            on_semester=spring,
-            start_date=spring.start_date,
-        ),
-        preparer=cast.preparer,
-        mentor=mentor,
-        to="approved",
-        approver=cast.approver,
-        contract=make_contract(cast.preparer, mentor, cast.school, on_semester=spring),
-    )
 
 
 def listed(response):
@@ -87,13 +43,13 @@ def listed(response):
 
 
 def test_the_plan_list_shows_this_and_later_semesters_but_not_last_spring(cast, client_for):
-    autumn_plan(cast, "Rudens", to="draft")
+    school_plan(cast, "Rudens", to="draft")
     make_plan(
         cast.preparer,
         make_learner(cast.preparer, cast.school, first_name="Nākamais"),
         on_semester=semester("2026/2027", 2),
     )
-    last_spring_plan(cast, "Pavasaris")
+    spring_plan(cast, "Pavasaris")
     response = client_for(cast.preparer).get("/iap/")
     assert listed(response) == {"Rudens", "Nākamais"}
     page = response.content.decode()
@@ -104,8 +60,8 @@ def test_the_plan_list_shows_this_and_later_semesters_but_not_last_spring(cast, 
 
 
 def test_the_plan_list_shows_last_springs_plans_when_that_semester_is_chosen(cast, client_for):
-    autumn_plan(cast, "Rudens", to="draft")
-    last_spring_plan(cast, "Pavasaris")
+    school_plan(cast, "Rudens", to="draft")
+    spring_plan(cast, "Pavasaris")
     spring = semester("2025/2026", 2)
     response = client_for(cast.preparer).get(f"/iap/?semestris={spring.pk}")
     assert listed(response) == {"Pavasaris"}
@@ -113,8 +69,8 @@ def test_the_plan_list_shows_last_springs_plans_when_that_semester_is_chosen(cas
 
 
 def test_staff_and_the_approver_see_last_springs_plans_only_when_they_choose_it(cast, client_for):
-    autumn_plan(cast, "Rudens", to="submitted")
-    last_spring_plan(cast, "Pavasaris")
+    school_plan(cast, "Rudens", to="submitted")
+    spring_plan(cast, "Pavasaris")
     spring = semester("2025/2026", 2)
     for user in (cast.staff, cast.approver):
         client = client_for(user)
@@ -123,8 +79,8 @@ def test_staff_and_the_approver_see_last_springs_plans_only_when_they_choose_it(
 
 
 def test_an_unknown_semester_in_the_address_falls_back_to_this_and_later(cast, client_for):
-    autumn_plan(cast, "Rudens", to="draft")
-    last_spring_plan(cast, "Pavasaris")
+    school_plan(cast, "Rudens", to="draft")
+    spring_plan(cast, "Pavasaris")
     for value in ("999999", "abc", ""):
         assert listed(client_for(cast.preparer).get(f"/iap/?semestris={value}")) == {"Rudens"}
 
@@ -143,20 +99,20 @@ def _counts_match_the_list(client):
 
 
 def test_the_preparers_dashboard_counts_the_plans_the_list_shows(cast, client_for):
-    autumn_plan(cast, "Rudens")
-    autumn_plan(cast, "Ziema", to="submitted")
-    autumn_plan(cast, "Melnraksts", to="draft")
-    last_spring_plan(cast, "Pavasaris")
-    last_spring_plan(cast, "Vasara")
+    school_plan(cast, "Rudens")
+    school_plan(cast, "Ziema", to="submitted")
+    school_plan(cast, "Melnraksts", to="draft")
+    spring_plan(cast, "Pavasaris")
+    spring_plan(cast, "Vasara")
     client = client_for(cast.preparer)
     assert client.get("/").context["plan_counts"] == {"approved": 1, "submitted": 1, "draft": 1}
     _counts_match_the_list(client)
 
 
 def test_the_staffs_dashboard_counts_the_plans_the_list_shows(cast, client_for):
-    autumn_plan(cast, "Rudens")
-    autumn_plan(cast, "Ziema", to="submitted")
-    last_spring_plan(cast, "Pavasaris")
+    school_plan(cast, "Rudens")
+    school_plan(cast, "Ziema", to="submitted")
+    spring_plan(cast, "Pavasaris")
     client = client_for(cast.staff)
     assert client.get("/").context["plan_counts"] == {"approved": 1, "submitted": 1}
     _counts_match_the_list(client)
@@ -170,7 +126,7 @@ TOPICS = {SEPTEMBER: "Septembra tēma", OCTOBER: "Oktobra tēma", NOVEMBER: "Nov
 def _months_waiting(cast, plans):
     """Seven plans, each with September, October and November confirmed: 21 months."""
     for n in range(plans):
-        plan = autumn_plan(cast, f"Skolēns{n}")
+        plan = school_plan(cast, f"Skolēns{n}")
         for month, topic in TOPICS.items():
             diary_services.entry_create(
                 actor=plan.mentor.user,
@@ -303,7 +259,7 @@ def _back_link(page):
 
 
 def test_the_access_log_offers_the_years_from_its_first_to_its_last_entry(cast, client_for):
-    plan = autumn_plan(cast, "Rudens")
+    plan = school_plan(cast, "Rudens")
     _log_at(cast, plan, D(2024, 3, 10), D(2026, 6, 15), D(2026, 11, 20))
     page = client_for(cast.admin).get("/admin/accounts/accesslog/").content.decode()
     # 2025 is offered too: it lies between the first and the last entry.
@@ -312,7 +268,7 @@ def test_the_access_log_offers_the_years_from_its_first_to_its_last_entry(cast, 
 
 
 def test_the_access_log_offers_the_months_of_a_chosen_year(cast, client_for):
-    plan = autumn_plan(cast, "Rudens")
+    plan = school_plan(cast, "Rudens")
     _log_at(cast, plan, D(2025, 12, 30), D(2026, 3, 10), D(2026, 6, 15))
     page = client_for(cast.admin).get("/admin/accounts/accesslog/?at__year=2026").content.decode()
     # Back to every date, then March to June of 2026 (April and May without entries).
@@ -325,7 +281,7 @@ def test_the_access_log_offers_the_months_of_a_chosen_year(cast, client_for):
 
 
 def test_a_year_with_entries_in_one_month_offers_its_days(cast, client_for):
-    plan = autumn_plan(cast, "Rudens")
+    plan = school_plan(cast, "Rudens")
     _log_at(cast, plan, D(2025, 5, 2), D(2025, 5, 4))
     page = client_for(cast.admin).get("/admin/accounts/accesslog/").content.decode()
     # Back to 2025, then the 2nd, 3rd (without entries) and 4th of May.
@@ -387,7 +343,7 @@ def test_the_mentors_dashboard_no_longer_lists_a_closed_plan_of_an_earlier_semes
 ):
     closed = _closed_spring_plan(cast)
     assert closed.status == Plan.Status.CLOSED
-    now = autumn_plan(cast, "Rudens", mentor=cast.mentor)
+    now = school_plan(cast, "Rudens", mentor=cast.mentor)
     response = client_for(cast.mentor_user).get("/")
     assert list(response.context["my_plans"]) == [now]
     assert [card["plan"] for card in response.context["diary_cards"]] == [now]
@@ -395,8 +351,8 @@ def test_the_mentors_dashboard_no_longer_lists_a_closed_plan_of_an_earlier_semes
 
 
 def test_the_mentors_dashboard_lists_an_earlier_plan_while_it_is_still_active(cast, client_for):
-    still_active = last_spring_plan(cast, "Pavasaris", mentor=cast.mentor)
-    now = autumn_plan(cast, "Rudens", mentor=cast.mentor)
+    still_active = spring_plan(cast, "Pavasaris", mentor=cast.mentor)
+    now = school_plan(cast, "Rudens", mentor=cast.mentor)
     response = client_for(cast.mentor_user).get("/")
     assert set(response.context["my_plans"]) == {still_active, now}
     assert {card["plan"] for card in response.context["diary_cards"]} == {still_active, now}
@@ -404,7 +360,7 @@ def test_the_mentors_dashboard_lists_an_earlier_plan_while_it_is_still_active(ca
 
 
 def test_the_mentors_dashboard_lists_a_plan_of_this_semester_even_when_terminated(cast, client_for):
-    plan = autumn_plan(cast, "Rudens", mentor=cast.mentor)
+    plan = school_plan(cast, "Rudens", mentor=cast.mentor)
     iap_services.plan_terminate(
         actor=cast.preparer, plan=plan, terminated_on=D(2026, 11, 20), reason="Pārcēlās"
     )

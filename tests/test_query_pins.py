@@ -26,23 +26,20 @@ from iap.models import Plan
 from mentors import services as mentor_services
 from payroll import services as payroll_services
 from payroll.models import Rate
-from skola_kopiena.accounts.models import Role
 from skola_kopiena.accounts.permissions import acting_for
 from supervision import services as supervision_services
 from tests.factories import (
     InstitutionFactory,
     MentorFactory,
-    UserFactory,
-    advance_plan,
     confirm_month,
-    give_role,
-    make_contract,
     make_learner,
     make_plan,
+    mentor_with_login,
     municipality,
     on,
     pdf_upload,
-    semester,
+    school_plan,
+    spring_plan,
 )
 from timesheets import services as approval_services
 
@@ -66,28 +63,6 @@ def pin(django_assert_num_queries):
 
 
 # --- Rows, through the services -----------------------------------------------------------
-
-
-def new_mentor(name):
-    user = UserFactory(email=f"{name}@example.lv")
-    give_role(user, Role.MENTOR)
-    return MentorFactory(user=user, email=user.email, last_name=name.capitalize())
-
-
-def school_plan(cast, name, *, to="approved", mentor=None, contract=None, start=SEPTEMBER):
-    """A plan of the school's learner `name`, walked to `to` (draft: not walked at all)."""
-    learner = make_learner(cast.preparer, cast.school, first_name=name)
-    plan = make_plan(cast.preparer, learner, start_date=start)
-    if to == "draft":
-        return plan
-    return advance_plan(
-        plan,
-        preparer=cast.preparer,
-        mentor=mentor or new_mentor(name.lower()),
-        to=to,
-        approver=cast.approver,
-        contract=contract,
-    )
 
 
 def held(plan, day, hour=15, topic="Mācības"):
@@ -136,25 +111,6 @@ def invite_the_mentor(cast, name):
     learner = make_learner(cast.preparer, cast.school, first_name=name)
     plan = make_plan(cast.preparer, learner)
     return iap_services.invitation_send(actor=cast.preparer, plan=plan, mentor=cast.mentor)
-
-
-def spring_plan(cast, name, mentor=None):
-    """An approved plan of semester II of 2025/2026: its period is over."""
-    spring = semester("2025/2026", 2)
-    mentor = mentor or new_mentor(name.lower())
-    return advance_plan(
-        make_plan(
-            cast.preparer,
-            make_learner(cast.preparer, cast.school, first_name=name),
-            on_semester=spring,
-            start_date=spring.start_date,
-        ),
-        preparer=cast.preparer,
-        mentor=mentor,
-        to="approved",
-        approver=cast.approver,
-        contract=make_contract(cast.preparer, mentor, cast.school, on_semester=spring),
-    )
 
 
 def session(cast, day, place="Bibliotēka"):
@@ -397,7 +353,7 @@ def test_the_staffs_change_request_list_keeps_its_query_count(cast, client_for, 
     client = client_for(cast.staff)
 
     def ask(name, decide=None):
-        mentor = new_mentor(name)
+        mentor = mentor_with_login(name)
         request = mentor_services.change_request_submit(
             actor=mentor.user,
             mentor=mentor,
@@ -549,7 +505,7 @@ def test_the_mentors_supervision_list_keeps_its_query_count(cast, client_for, pi
         new = session(cast, D(2026, 12, day), place=f"Vieta {day}")
         if day % 2:
             sign_up(cast.mentor, new)
-        sign_up(new_mentor(f"m{day}"), new)
+        sign_up(mentor_with_login(f"m{day}"), new)
     with on(D(2026, 11, 5)):
         sign_up(cast.mentor, session(cast, D(2026, 11, 12)))
     pin(client, "/supervizijas/", 10)
@@ -558,16 +514,16 @@ def test_the_mentors_supervision_list_keeps_its_query_count(cast, client_for, pi
 def test_the_staffs_supervision_list_keeps_its_query_count(cast, client_for, pin):
     client = client_for(cast.staff)
     for day in (2, 3, 4):
-        sign_up(new_mentor(f"m{day}"), session(cast, D(2026, 12, day)))
+        sign_up(mentor_with_login(f"m{day}"), session(cast, D(2026, 12, day)))
     # session, user, roles, TOTP; 5 the region's sessions (count); 6 the page of sessions
     # with region and attendance; save session.
     pin(client, "/supervizijas/", 9)
     for day in (7, 8, 9):
         new = session(cast, D(2026, 12, day), place=f"Vieta {day}")
-        sign_up(new_mentor(f"n{day}"), new)
-        sign_up(new_mentor(f"o{day}"), new)
+        sign_up(mentor_with_login(f"n{day}"), new)
+        sign_up(mentor_with_login(f"o{day}"), new)
     with on(D(2026, 11, 5)):
-        sign_up(new_mentor("pagatne"), session(cast, D(2026, 11, 12)))
+        sign_up(mentor_with_login("pagatne"), session(cast, D(2026, 11, 12)))
     pin(client, "/supervizijas/", 9)
 
 

@@ -295,6 +295,11 @@ def create_like(database, info):
         options.append(
             sql.SQL("LOCALE_PROVIDER icu ICU_LOCALE {}").format(sql.Literal(info["icu_locale"]))
         )
+    create(database, *options)
+
+
+def create(database, *options):
+    """CREATE DATABASE, with `options` (SQL) after its name; refused with the reason."""
     with database.maintenance() as conn:
         try:
             conn.execute(

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -30,7 +29,6 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone, translation
-from psycopg import sql
 
 from diary.models import DiaryEntry, DiaryMonth, next_month_start
 from iap.models import MAX_MONTHLY_HOURS, Learner, Plan
@@ -349,13 +347,7 @@ def scratch_database():
 def recreate(database):
     """Drop what an earlier run kept, and make the scratch database afresh."""
     postgres.drop(database)
-    with database.maintenance() as conn:
-        try:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database.name)))
-        except psycopg.Error as error:
-            raise CommandError(
-                f"Cannot create {database} (the user needs CREATEDB): {error}".strip()
-            ) from error
+    postgres.create(database)
 
 
 def analyze():

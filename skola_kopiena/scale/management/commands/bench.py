@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from psycopg import sql
 
 from skola_kopiena.backups import postgres
 from skola_kopiena.scale import bench
@@ -180,8 +179,7 @@ class Command(BaseCommand):
         DATABASE_URL names the database: seed_scale fills the database DATABASE_URL names."""
         if not database.exists():
             self.stdout.write(f"Creating the {database}…")
-            with database.maintenance() as conn:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database.name)))
+            postgres.create(database)
         env = {
             **os.environ,
             "DATABASE_URL": bench.database_url(connection.settings_dict, database.name),
