@@ -2,7 +2,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -59,12 +59,24 @@ def months_waiting_for_approval(acting, today):
     )
 
 
+def employer_months(employer_id):
+    """APR-1: the confirmed months waiting for the employer's decision.
+
+    CON-3: a plan's contract covers its semester, and CAL-4 its summer, so a month waits
+    only under a contract whose school year ends on or after the oldest month waiting
+    anywhere: the database reads those of the employer's contracts, not every year's."""
+    waiting = DiaryMonth.objects.filter(status=DiaryMonth.Status.CONFIRMED)
+    oldest_waiting = waiting.order_by("month").values("month")[:1]
+    return waiting.filter(
+        plan__contract__employer_id=employer_id,
+        plan__contract__school_year__end_date__gte=Subquery(oldest_waiting),
+    )
+
+
 def employer_months_waiting(employer, today):
     """APR-1, APR-2: for the employer's approver, how many confirmed months wait for a
     decision, how many of them are overdue, and the nearest deadline (the oldest month's)."""
-    summary = DiaryMonth.objects.filter(
-        status=DiaryMonth.Status.CONFIRMED, plan__contract__employer=employer
-    ).aggregate(
+    summary = employer_months(employer.pk).aggregate(
         waiting=Count("pk"), overdue=Count("pk", filter=overdue(today)), oldest=Min("month")
     )
     oldest = summary.pop("oldest")

@@ -61,6 +61,18 @@ class Learner(models.Model):
             models.Index(fields=["last_name", "first_name", "id"], name="learner_by_name"),
             # The learner list shows those registered this semester, with a plan or not yet.
             models.Index(fields=["created_at"], name="learner_registered"),
+            # Lists sort plans and learners by name within a school or a region: the names
+            # and the school come from these indexes alone, not from the learner's row.
+            models.Index(
+                fields=["institution"],
+                include=["id", "last_name", "first_name"],
+                name="learner_by_institution_name",
+            ),
+            models.Index(
+                fields=["id"],
+                include=["institution", "last_name", "first_name"],
+                name="learner_sort_key",
+            ),
         ]
         constraints = [
             # ELIG-2
@@ -233,9 +245,11 @@ class Plan(models.Model):
         verbose_name_plural = _("support plans")
         ordering = ["-semester__start_date", "learner__last_name"]
         indexes = [
-            # A semester's plans in name order: the list sorts their ids and learners only,
-            # read from this index alone.
-            models.Index(fields=["semester", "learner", "id"], name="plan_by_semester"),
+            # A semester's plans in name order, or counted by status: the lists and the
+            # dashboards read their ids, learners and statuses from this index alone.
+            models.Index(
+                fields=["semester", "learner", "id"], include=["status"], name="plan_by_semester"
+            ),
             # The approvers' queues read only the plans waiting for a decision, oldest first.
             models.Index(
                 fields=["submitted_at", "id"],

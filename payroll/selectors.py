@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -99,12 +99,19 @@ def plan_month_pay(plans, first_month, last_month, *, own=False, today=None, rat
     ids = [plan.pk for plan in plans]
     window = Q(plan_id__in=ids, month__gte=first_month, month__lte=last_month)
     records = {(m.plan_id, m.month): m for m in DiaryMonth.objects.filter(window)}
-    open_hours = defaultdict(int)
+    # Summed per plan and month by the database: one row per plan-month, not per meeting.
     entries = DiaryEntry.objects.filter(
         plan_id__in=ids, date__gte=first_month, date__lt=next_month_start(last_month)
     )
-    for plan_id, date, hours in entries.order_by().values_list("plan_id", "date", "hours"):
-        open_hours[(plan_id, month_start(date))] += hours
+    open_hours = defaultdict(int)
+    for plan_id, month, hours in (
+        entries.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("plan_id", "month")
+        .annotate(hours=Sum("hours"))
+        .values_list("plan_id", "month", "hours")
+    ):
+        open_hours[(plan_id, month)] = hours
     paid_in = defaultdict(list)
     # The same window joined, not a list of every month's id sent as parameters.
     paid = PayrollLine.objects.filter(
@@ -119,9 +126,7 @@ def plan_month_pay(plans, first_month, last_month, *, own=False, today=None, rat
     rates = rates or RateTable()
     result = []
     for plan in plans:
-        month = max(month_start(plan.start_date), first_month)
-        until = min(month_start(plan.last_mentoring_day), last_month)
-        while month <= until:
+        for month in _plan_months(plan, first_month, last_month):
             record = records.get((plan.pk, month))
             # A confirmed or approved month's hours are the ones confirmed; an open or
             # returned month's are the diary's as it stands.
@@ -137,8 +142,15 @@ def plan_month_pay(plans, first_month, last_month, *, own=False, today=None, rat
             pay.reason = _reason(pay, own, today)
             pay.payable = not pay.reason
             result.append(pay)
-            month = next_month_start(month)
     return result
+
+
+def _plan_months(plan, first_month, last_month):
+    """The months of the plan's period (up to a termination, PAY-4) between the two."""
+    return months_from(
+        max(month_start(plan.start_date), first_month),
+        min(month_start(plan.last_mentoring_day), last_month),
+    )
 
 
 # --- The mentor's own pay (PAY-5) --------------------------------------------------------
@@ -295,21 +307,46 @@ def not_payable(employer, month, today=None, rates=None):
     months of its plans within a school year back, so that the page stays the same size as
     the years go by."""
     since = month_start(month - datetime.timedelta(days=365))
-    plans = (
-        Plan.objects.filter(
-            contract__employer=employer,
-            status__in=RAN_STATUSES,
-            start_date__lt=next_month_start(month),
-        )
-        .filter(Q(end_date__gte=since) | Q(extended_until__gte=since))
-        .select_related("mentor", "contract__employer")
-    )
+    plans = Plan.objects.filter(
+        contract__employer=employer,
+        status__in=RAN_STATUSES,
+        start_date__lt=next_month_start(month),
+    ).filter(Q(end_date__gte=since) | Q(extended_until__gte=since))
     rates = rates or RateTable()
     if all(rates.for_month(m) for m in months_from(since, month)):
         # IAP-9: a closed plan's months are all approved; with a rate in force for each month
         # (PAY-2) all of them are payable, so only the plans still open are read.
         plans = plans.exclude(status=Plan.Status.CLOSED)
-    months = plan_month_pay(plans, since, month, today=today, rates=rates)
+    # A month approved with a rate in force is payable: the plans' periods are read first,
+    # each with its approved months counted, and only the plans with another month are read
+    # whole, so that a big employer's page reads its few held-up plans, not a year of them.
+    approved = (
+        DiaryMonth.objects.filter(
+            plan=OuterRef("pk"),
+            status=DiaryMonth.Status.APPROVED,
+            month__gte=since,
+            month__lte=month,
+        )
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    periods = plans.only("start_date", "end_date", "extended_until", "terminated_on").annotate(
+        approved=Coalesce(Subquery(approved), 0)
+    )
+    held_up = []
+    for plan in periods:
+        its_months = list(_plan_months(plan, since, month))
+        if plan.approved < len(its_months) or not all(rates.for_month(m) for m in its_months):
+            held_up.append(plan.pk)
+    months = plan_month_pay(
+        plans.filter(pk__in=held_up).select_related("mentor", "contract__employer"),
+        since,
+        month,
+        today=today,
+        rates=rates,
+    )
     waiting = [pay for pay in months if not pay.payable]
     waiting.sort(key=lambda pay: (sort_key(str(pay.plan.mentor)), pay.month, pay.plan.pk))
     return waiting

@@ -167,6 +167,32 @@ def test_the_approver_sees_twenty_months_on_the_first_page_and_the_rest_on_the_s
     assert 'href="?page=2"' in first.content.decode()
 
 
+def test_a_month_of_an_earlier_school_year_still_waits_beside_this_years(cast, client_for):
+    # APR-1, CON-3: the queue and the count read the employer's contracts of the school years
+    # of the months waiting; last spring's month, still waiting, is among them.
+    spring = spring_plan(cast, "Pavasaris")
+    march = D(2026, 3, 1)
+    diary_services.entry_create(
+        actor=spring.mentor.user,
+        plan=spring,
+        date=D(2026, 3, 10),
+        start_time=T(15, 0),
+        end_time=T(16, 0),
+        place="Bibliotēka",
+        topic="Marta tēma",
+        result="Izdevās",
+    )
+    diary_services.month_upload_scan(
+        actor=spring.mentor.user, plan=spring, month=march, file=pdf_upload("grafiks.pdf")
+    )
+    confirm_month(spring, march)
+    _months_waiting(cast, 1)
+    client = client_for(cast.approver)
+    queue = client.get("/stundas/")
+    assert [m.month for m in queue.context["months"]] == [march, SEPTEMBER, OCTOBER, NOVEMBER]
+    assert client.get("/").context["months_to_approve"]["waiting"] == 4
+
+
 def test_each_month_in_the_queue_shows_its_own_meetings_only(cast, client_for):
     _months_waiting(cast, 7)
     client = client_for(cast.approver)

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from diary import policies as diary_policies
 from diary.models import DiaryEntry, DiaryMonth, month_start, next_month_start
-from diary.selectors import overdue, visible_entries
+from diary.selectors import employer_months, overdue, visible_entries
 
 
 def approval_queue(acting):
@@ -14,10 +14,7 @@ def approval_queue(acting):
     return (
         # Served by the partial index of confirmed months (diary_month_waiting): the queue
         # reads the months waiting now, not the years of approved ones.
-        DiaryMonth.objects.filter(
-            status=DiaryMonth.Status.CONFIRMED,
-            plan__contract__employer_id=acting.institution_id,
-        )
+        employer_months(acting.institution_id)
         .select_related(
             "plan__learner__institution__municipality",
             "plan__semester__school_year",

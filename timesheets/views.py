@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from iap import policies as iap_policies
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record, access_log_record_many
 from skola_kopiena.forms import show_refusal
+from skola_kopiena.paging import page_of
 
 from . import selectors, services
 
@@ -27,8 +27,8 @@ def approval_queue(request):
     """APR-1, APR-2: the months waiting for the employer's approval."""
     if not diary_policies.can_use_approval_queue(request.acting):
         raise PermissionDenied
-    page = Paginator(selectors.approval_queue(request.acting), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = page_of(
+        selectors.approval_queue(request.acting), request.GET.get("page"), QUEUE_PAGE_SIZE
     )
     months = selectors.with_approval_entries(page.object_list)
     # ACC-1: the approver reads these months' diaries.

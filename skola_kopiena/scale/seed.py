@@ -156,6 +156,8 @@ WEEKDAY_SLOTS = [datetime.time(13, 0), datetime.time(15, 15), datetime.time(17, 
 SATURDAY_SLOTS = [datetime.time(10, 0), datetime.time(12, 15)]
 # SUP-1: supervision sessions are weekday mornings, before any meeting slot.
 SESSION_START = datetime.time(9, 0)
+# A supervision group of about fifteen of the region's mentors of one target group.
+MENTORS_PER_SESSION = 15
 
 # The municipalities' weight in the country (about their school population): Rīga most.
 MUNICIPALITY_WEIGHT = {
@@ -2070,9 +2072,10 @@ class Seeder:
 
     # Supervision
     def _write_supervision(self):
-        """SUP-1: per region, semester and target group three sessions on weekday mornings
-        (when no meeting is held), with sign-ups of the region's mentors of that semester,
-        a few cancelled, attendance marked by staff after the session."""
+        """SUP-1: per region, semester and target group enough sessions on weekday mornings
+        (when no meeting is held) for each of its mentors of that semester to be offered
+        about one, and at least three, with sign-ups, a few cancelled, attendance marked by
+        staff after the session."""
         r = self.rng("supervision")
         sessions, signups = [], []
         for term, plans in reversed(self.semesters):
@@ -2085,9 +2088,10 @@ class Seeder:
             for (region_id, group), mentors in sorted(groups.items(), key=lambda kv: kv[0]):
                 mentors = sorted(mentors, key=lambda m: m.id)
                 staff = self.country.staff_by_region[region_id][0].id
-                for n in range(3):
-                    week = (n + 1) * weeks // 4
-                    day = first_weekday_on_or_after(term.start + 7 * DAY * week, 1 + n % 2 * 2)
+                count = max(3, -(-len(mentors) // MENTORS_PER_SESSION))
+                for n in range(count):
+                    week = (n + 1) * weeks // (count + 1)
+                    day = first_weekday_on_or_after(term.start + 7 * DAY * week, 1 + n % 3)
                     session = self._session(r, day, region_id, group, mentors, staff, n)
                     if session is not None:
                         sessions.append(session[0])

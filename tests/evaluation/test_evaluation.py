@@ -303,10 +303,10 @@ def test_the_preparers_plan_list_keeps_its_queries_with_plans_evaluated_and_clos
     client = client_for(cast.preparer)
 
     def links():
-        # session, user, roles; 4 the semesters (the filter's choices); 5 the plans (count);
-        # 6 the page's plan ids, in the list's order; 7 those plans with learner,
-        # institution, semester, mentor, and whether an invitation waits; save session.
-        with django_assert_num_queries(10):
+        # session, user, roles; 4 the semesters (the filter's choices); 5 the plans' ids in
+        # the list's order (and count); 6 the page's plans with learner, institution,
+        # semester, mentor, and whether an invitation waits; save session.
+        with django_assert_num_queries(9):
             response = client.get("/iap/")
         assert response.status_code == 200
         return response.content.decode().count("/iap/")

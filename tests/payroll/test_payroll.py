@@ -64,6 +64,32 @@ def test_a_month_not_payable_yet_says_why(cast, rate, autumn_plan, held):
     assert pay_of(autumn_plan, NOVEMBER).reason == "mēnesis vēl nav beidzies"
 
 
+def test_the_employers_months_not_payable_leave_out_the_approved_ones(
+    cast, rate, autumn_plan, held
+):
+    # PAY-1: the employer's page lists the months held up, and none approved at a rate.
+    held(autumn_plan, D(2026, 9, 8), T(15, 0), T(17, 0))
+    held(autumn_plan, D(2026, 10, 6), T(15, 0), T(17, 0))
+    approve(autumn_plan, OCTOBER, cast.approver)
+    (waiting,) = selectors.not_payable(cast.school, OCTOBER)
+    assert (waiting.plan, waiting.month) == (autumn_plan, SEPTEMBER)
+    approve(autumn_plan, SEPTEMBER, cast.approver)
+    assert selectors.not_payable(cast.school, OCTOBER) == []
+
+
+def test_an_approved_month_without_a_rate_is_not_payable(cast, autumn_plan, held):
+    # PAY-1, PAY-2: approved, but no rate is in force for its first day.
+    held(autumn_plan, D(2026, 9, 8), T(15, 0), T(17, 0))
+    held(autumn_plan, D(2026, 10, 6), T(15, 0), T(17, 0))
+    approve(autumn_plan, SEPTEMBER, cast.approver)
+    approve(autumn_plan, OCTOBER, cast.approver)
+    reasons = [(pay.month, pay.reason) for pay in selectors.not_payable(cast.school, OCTOBER)]
+    assert reasons == [
+        (SEPTEMBER, "01.09.2026 nav spēkā nevienas likmes"),
+        (OCTOBER, "01.10.2026 nav spēkā nevienas likmes"),
+    ]
+
+
 def test_closing_a_month_freezes_the_employers_lines_once(cast, rate, autumn_plan, held):
     # PAY-3: the employer holding the contract pays; PAY-6: closed once, never changed.
     held(autumn_plan, D(2026, 10, 6), T(15, 0), T(17, 0))
