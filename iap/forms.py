@@ -4,8 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from skola_kopiena.collation import latvian
 from skola_kopiena.files.fields import PrivateUploadField
-from skola_kopiena.schools.models import Semester
+from skola_kopiena.schools.models import Municipality, Region, SchoolYear, Semester
 
 from . import services
 from .models import MAX_MONTHLY_HOURS, Learner, Plan, PlanRisk, SupportMeasure
@@ -336,3 +337,52 @@ class ExtendForm(forms.Form):
         label=_("End date of the extra learning measures"), widget=DateInput()
     )
     order_file = PrivateUploadField(label=_("Copy of the head's order"))
+
+
+class PlanFilterForm(forms.Form):
+    """The plan list's filters besides the semester, as the overview's figures link to them
+    (`?statuss=…&modulis=…`); a value that is not valid filters nothing."""
+
+    statuss = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *Plan.Status.choices], required=False
+    )
+    modulis = forms.ChoiceField(
+        label=_("Module"), choices=[("", _("All")), *Plan.Module.choices], required=False
+    )
+    risks = forms.ChoiceField(
+        label=_("Risk"), choices=[("", _("All")), *PlanRisk.Risk.choices], required=False
+    )
+    regions = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.order_by(latvian("name")),
+        required=False,
+        empty_label=_("All regions"),
+    )
+    pasvaldiba = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by(latvian("name")),
+        required=False,
+        empty_label=_("All municipalities"),
+    )
+    gads = forms.ModelChoiceField(
+        queryset=SchoolYear.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    notika = forms.BooleanField(label=_("Mentoring took place"), required=False)
+    bez_mentora = forms.BooleanField(label=_("Without a mentor"), required=False)
+
+    def filters(self):
+        """The valid filters, for `selectors.plan_list`."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "status": data.get("statuss") or None,
+            "module": data.get("modulis") or None,
+            "risk": data.get("risks") or None,
+            "region": data.get("regions"),
+            "municipality": data.get("pasvaldiba"),
+            "mentoring_ran": bool(data.get("notika")),
+            "without_mentor": bool(data.get("bez_mentora")),
+        }
+
+    def school_year(self):
+        """A whole school year instead of the semester filter (the overview's year links)."""
+        return self.cleaned_data.get("gads") if self.is_valid() else None

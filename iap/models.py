@@ -181,6 +181,7 @@ class Plan(models.Model):
         blank=True,
         related_name="plans",
         verbose_name=_("mentor"),
+        db_index=False,  # plan_by_mentor below serves its lookups
     )
     contract = models.ForeignKey(
         "mentors.Contract",
@@ -256,6 +257,9 @@ class Plan(models.Model):
                 condition=Q(status="submitted"),
                 name="plan_waiting",
             ),
+            # A mentor's learners in a semester (CAP-1), for the registry and the overview's
+            # load and free places, from this index whatever the mentor did in earlier years.
+            models.Index(fields=["mentor", "semester"], name="plan_by_mentor"),
         ]
         constraints = [
             # IAP-1

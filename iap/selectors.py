@@ -12,12 +12,24 @@ from skola_kopiena.collation import latvian
 from skola_kopiena.schools.models import Municipality, Semester
 
 from . import policies
-from .models import Invitation, Learner, Plan
+from .models import RAN_STATUSES, Invitation, Learner, Plan, PlanRisk
 from .policies import PLAN_FILES
 
 
-def plan_list(acting, *, status=None, semester_ids=None):
-    """The plans the acting role may read, in `semester_ids` (None: of every semester)."""
+def plan_list(
+    acting,
+    *,
+    status=None,
+    semester_ids=None,
+    module=None,
+    risk=None,
+    region=None,
+    municipality=None,
+    mentoring_ran=False,
+    without_mentor=False,
+):
+    """The plans the acting role may read, in `semester_ids` (None: of every semester), and
+    with the other filters of the list (`forms.PlanFilterForm`) that are given."""
     plans = (
         policies.plans_for(acting)
         .select_related("learner__institution", "semester__school_year", "mentor")
@@ -35,6 +47,18 @@ def plan_list(acting, *, status=None, semester_ids=None):
     )
     if status:
         plans = plans.filter(status=status)
+    if module:
+        plans = plans.filter(module=module)
+    if risk:
+        plans = plans.filter(Exists(PlanRisk.objects.filter(plan=OuterRef("pk"), risk=risk)))
+    if region:
+        plans = plans.filter(learner__institution__municipality__region=region)
+    if municipality:
+        plans = plans.filter(learner__institution__municipality=municipality)
+    if mentoring_ran:
+        plans = plans.filter(status__in=RAN_STATUSES)
+    if without_mentor:
+        plans = plans.filter(mentor__isnull=True, status=Plan.Status.DRAFT)
     if semester_ids is not None:
         plans = plans.filter(semester_id__in=semester_ids)
     return plans

@@ -31,6 +31,7 @@ from .forms import (
     InvitationForm,
     LearnerForm,
     MeasureForm,
+    PlanFilterForm,
     PlanForm,
     TerminateForm,
     UploadForm,
@@ -139,19 +140,23 @@ def plan_list(request):
         raise PermissionDenied
     if acting.has_role(Role.MENTOR):
         return redirect("iap:invitations")
-    status = request.GET.get("statuss") or None
-    if status not in Plan.Status.values:
-        status = None
+    filters = PlanFilterForm(request.GET)
     semesters = semester_choice(request.GET.get("semestris"))
-    plans = selectors.plan_list(acting, status=status, semester_ids=semesters.shown_ids)
+    school_year = filters.school_year()
+    semester_ids = (
+        [s.pk for s in semesters.semesters if s.school_year_id == school_year.pk]
+        if school_year
+        else semesters.shown_ids
+    )
+    plans = selectors.plan_list(acting, semester_ids=semester_ids, **filters.filters())
     page = page_of(plans, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "iap/plan_list.html",
         {
             "page": page,
-            "statuses": Plan.Status.choices,
-            "status": status,
+            "filters": filters,
+            "school_year": school_year,
             "semester_choice": semesters,
             "queue": selectors.approval_queue(acting) if acting.has_role(Role.APPROVER) else None,
             "can_create": policies.can_register_learners(acting),

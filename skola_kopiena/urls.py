@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("payroll.urls")),
     path("", include("supervision.urls")),
     path("", include("evaluation.urls")),
+    path("", include("overview.urls")),
     path("faili/", include("skola_kopiena.files.urls")),
     path("admin/", admin.site.urls),
 ]

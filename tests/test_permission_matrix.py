@@ -330,6 +330,9 @@ def matrix(cast, objects):
             f"/faili/payroll/payrollexport/{objects['export'].pk}/file/",
             expect(404, approver=200),
         ),
+        # The overview: project staff of their regions, national staff and administrators.
+        ("/parskats/", STAFF_ONLY),
+        ("/parskats/?periods=gads-1", STAFF_ONLY),
     ]
 
 

@@ -261,12 +261,13 @@ def test_the_regional_staffs_plan_list_keeps_its_query_count(cast, client_for, p
     for name, to in (("Anna", "draft"), ("Berta", "submitted"), ("Cilda", "approved")):
         school_plan(cast, name, to=to)
     # session, user, roles, TOTP; 5 the semesters; 6 the region's plans' ids in order (and
-    # count); 7 the page's plans; save session.
-    pin(client, "/iap/", 10)
+    # count); 7 the page's plans; 8 the regions and 9 the municipalities of the filter; save
+    # session.
+    pin(client, "/iap/", 12)
     for name, to in (("Dace", "accepted"), ("Elza", "approved"), ("Frīda", "submitted")):
         school_plan(cast, name, to=to)
     spring_plan(cast, "Pavasara")
-    pin(client, "/iap/", 10)
+    pin(client, "/iap/", 12)
 
 
 def test_the_preparers_learner_list_keeps_its_query_count(cast, client_for, pin):

@@ -75,7 +75,7 @@ ACTORS = {
 
 # --- The pages -----------------------------------------------------------------------------
 
-PORTAL, ADMIN, PDF = "portal", "admin", "pdf"
+PORTAL, ADMIN, PDF, REPORT = "portal", "admin", "pdf", "report"
 # Stands for every admin list the role may view: one row per model the admin registers.
 EVERY_LIST = "*"
 
@@ -130,6 +130,7 @@ PAGES = [
     Page("regional", "supervision",        "/supervizijas/"),
     Page("regional", "payroll index",      "/darba-samaksa/", status=302),  # to the month
     Page("regional", "payroll month",      "/darba-samaksa/{pay_month:%Y-%m}/"),
+    Page("regional", "overview",           "/parskats/", REPORT),
     Page("regional", "admin index",        "/admin/", ADMIN),
     # The admin lists a coordinator works in.
     admin_list("regional", "diary.diarymonth"),
@@ -149,6 +150,7 @@ PAGES = [
     Page("national", "supervision",        "/supervizijas/"),
     Page("national", "payroll index",      "/darba-samaksa/", status=302),
     Page("national", "payroll month",      "/darba-samaksa/{pay_month:%Y-%m}/"),
+    Page("national", "overview",           "/parskats/", REPORT),
     Page("national", "admin index",        "/admin/", ADMIN),
     admin_list("national", EVERY_LIST),
 
@@ -161,7 +163,9 @@ PAGES = [
 # --- Targets -------------------------------------------------------------------------------
 
 MAX_RATIO = 1.2  # median at 1M / median at 100k: a page's cost must not grow with the country
-MAX_P95 = {PORTAL: 0.100, ADMIN: 0.200, PDF: None}  # seconds; the PDF: MAX_PDF_OVERHEAD
+# Seconds; the PDF: MAX_PDF_OVERHEAD; the overview, whose figures each group a region's
+# semester, its own (300 ms, in the issue that brought it).
+MAX_P95 = {PORTAL: 0.100, ADMIN: 0.200, PDF: None, REPORT: 0.300}
 MAX_QUERIES = 15
 MAX_PDF_OVERHEAD = 1.3  # the PDF view's median / a bare WeasyPrint render of the same HTML
 # Requests per second under gunicorn, of two pages of the table.

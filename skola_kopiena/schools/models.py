@@ -45,6 +45,12 @@ class Municipality(models.Model):
         return self.name
 
 
+def hours_approval_deadline(month, approval_day):
+    """APR-2: the day `approval_day` (1–28) of the month after `month`."""
+    following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return following.replace(day=approval_day)
+
+
 class Institution(models.Model):
     class Kind(models.TextChoices):
         GENERAL = "general", _("general education institution")
@@ -94,8 +100,7 @@ class Institution(models.Model):
     def hours_approval_deadline(self, month):
         """APR-2: the day by which this employer approves the hours of `month` (its first
         day): its own day of the following month."""
-        following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-        return following.replace(day=self.hours_approval_day)
+        return hours_approval_deadline(month, self.hours_approval_day)
 
     @property
     def sets_own_semesters(self):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "payroll",
     "supervision",
     "evaluation",
+    "overview",
     "skola_kopiena.demo",
     "skola_kopiena.scale",
     "skola_kopiena.backups",

@@ -243,6 +243,9 @@ class Command(BaseCommand):
         RoleMembership.objects.get_or_create(user=approver, role=Role.APPROVER, institution=school)
         staff = self._user("staff@demo.lv", "Vineta", "Ķirse")
         RoleMembership.objects.get_or_create(user=staff, role=Role.STAFF, region=riga)
+        # National staff: a staff role with no region sees every region.
+        national = self._user("national@demo.lv", "Ilze", "Valste")
+        RoleMembership.objects.get_or_create(user=national, role=Role.STAFF, region=None)
         admin = self._user("admin@demo.lv", "Pēteris", "Admins")
         RoleMembership.objects.get_or_create(user=admin, role=Role.ADMIN)
 
@@ -270,5 +273,6 @@ DEMO_LOGINS = [
     ("preparer@demo.lv", "IAP sagatavotājs, Rīgas 64. vidusskola"),
     ("approver@demo.lv", "apstiprinātājs, Rīgas 64. vidusskola"),
     ("staff@demo.lv", "projekta darbinieks, Rīgas reģions"),
+    ("national@demo.lv", "projekta darbinieks, visa valsts"),
     ("admin@demo.lv", "administrators"),
 ]

@@ -1,0 +1,239 @@
+"""The project staff's overview ("Pārskats"): their regions side by side for a semester or a
+school year, each figure with its numbers in a table and a link to the list behind it."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET
+
+from evaluation.models import CLOSED_QUESTIONS, Answer, Evaluation
+from iap.models import Plan, PlanRisk
+from mentors.models import MAX_LEARNERS_PER_SEMESTER
+
+from . import charts, policies, selectors
+
+
+@dataclass
+class Row:
+    """A row of a table with a column per region: each cell a number and its list."""
+
+    label: str
+    cells: list  # [(n, link, region)] in the order of the regions
+    total: int
+    link: str
+    level: int = 0  # 1: a part of the row above (a module's category)
+    note: str = ""
+
+
+@dataclass
+class Regions:
+    """The regions shown and the links into the lists behind the figures."""
+
+    regions: list
+    period: selectors.Period
+
+    def plans(self, region=None, **params):
+        """The plan list, filtered as a figure counts."""
+        if len(self.period.semesters) == 1:
+            params["semestris"] = self.period.semesters[0].pk
+        else:
+            params["gads"] = self.period.semesters[0].school_year_id
+        if region is not None:
+            params["regions"] = region.pk
+        return f"{reverse('iap:plans')}?{urlencode(params)}"
+
+    def row(self, label, counts, link, **extra):
+        """A row from `counts` ({region id: n}), each cell linked by `link(region)`."""
+        cells = [(counts.get(region.pk, 0), link(region), region) for region in self.regions]
+        return Row(label, cells, sum(cell[0] for cell in cells), link(None), **extra)
+
+
+def _sum(counts, match):
+    """{region: n} summed over the keys of `counts` ((region, …): n) that `match` accepts."""
+    totals = {}
+    for key, n in counts.items():
+        if match(key[1:]):
+            totals[key[0]] = totals.get(key[0], 0) + n
+    return totals
+
+
+@require_GET
+def overview(request):
+    acting = request.acting
+    if not policies.can_see_overview(acting):
+        raise PermissionDenied
+    today = timezone.localdate()
+    choice = selectors.period_choice(request.GET.get("periods"), today)
+    period = choice.chosen
+    region_ids = policies.overview_region_ids(acting)
+    municipalities = selectors.supply_and_demand(region_ids, period.last_semester)
+    regions = list({m.region_id: m.region for m in municipalities}.values())
+    view = Regions(regions, period)
+
+    plans = selectors.plan_counts(region_ids, period)
+    status_rows = [
+        view.row(
+            label,
+            _sum(plans, lambda key, status=status: key[0] == status),
+            lambda region, status=status: view.plans(region, statuss=status),
+        )
+        for status, label in Plan.Status.choices
+    ]
+    module_rows = []
+    for module, label in Plan.Module.choices:
+        module_rows.append(
+            view.row(
+                label,
+                _sum(plans, lambda key, module=module: key[1] == module),
+                lambda region, module=module: view.plans(region, modulis=module),
+            )
+        )
+        if module == Plan.Module.EARLY_LEAVING:
+            module_rows.extend(
+                view.row(
+                    category_label,
+                    _sum(plans, lambda key, category=category: key[2] == category),
+                    lambda region, module=module: view.plans(region, modulis=module),
+                    level=1,
+                )
+                for category, category_label in Plan.Category.choices
+            )
+    risks = selectors.risk_counts(region_ids, period)
+    risk_rows = [
+        view.row(
+            label,
+            _sum(risks, lambda key, risk=risk: key[0] == risk),
+            lambda region, risk=risk: view.plans(region, risks=risk),
+        )
+        for risk, label in PlanRisk.Risk.choices
+    ]
+
+    mentoring = selectors.mentoring_in_period(region_ids, period)
+    registry = reverse("mentors:registry")
+    people_rows = [
+        view.row(
+            _("Learners supported"),
+            {region: m["learners"] for region, m in mentoring.items()},
+            lambda region: view.plans(region, notika="on"),
+        ),
+        view.row(
+            _("Mentors who supported them"),
+            {region: m["mentors"] for region, m in mentoring.items()},
+            lambda region: f"{registry}?region={region.pk}" if region else registry,
+        ),
+    ]
+    load = selectors.mentor_load(region_ids, period.last_semester)
+    load_rows = [
+        view.row(
+            _("%(n)s of %(max)s learners") % {"n": n, "max": MAX_LEARNERS_PER_SEMESTER},
+            _sum(load, lambda key, n=n: key[0] == n),
+            lambda region: f"{registry}?region={region.pk}" if region else registry,
+        )
+        for n in range(1, MAX_LEARNERS_PER_SEMESTER + 1)
+    ]
+
+    hours = _hours(region_ids, period, mentoring, regions, view)
+    evaluations = selectors.evaluation_answers(region_ids, period)
+    evaluation_rows, evaluation_chart = _evaluations(evaluations, view)
+
+    status_chart = charts.grouped_bars(
+        [(row.label, [row.total]) for row in status_rows], [_("Plans")]
+    )
+    return render(
+        request,
+        "overview/index.html",
+        {
+            "choice": choice,
+            "period": period,
+            "regions": regions,
+            "status_rows": status_rows,
+            "status_chart": status_chart,
+            "module_rows": module_rows,
+            "risk_rows": risk_rows,
+            "people_rows": people_rows,
+            "load_rows": load_rows,
+            "hours": hours,
+            "employers": selectors.months_waiting_by_employer(region_ids, today),
+            "evaluation_rows": evaluation_rows,
+            "evaluation_chart": evaluation_chart,
+            "evaluations_counted": sum(evaluations.values()) // len(CLOSED_QUESTIONS),
+            "municipalities": municipalities,
+            "capacity": MAX_LEARNERS_PER_SEMESTER,
+            "today": today,
+        },
+    )
+
+
+def _hours(region_ids, period, mentoring, regions, view):
+    """Academic hours per month: planned by the plans, confirmed by the mentors, approved by
+    the employers and paid in closed payroll runs; the plot, its table, and per region."""
+    months = selectors.month_hours(region_ids, period)
+    paid = selectors.paid_hours(region_ids, period)
+    labels = [
+        pgettext("hours", "planned"),
+        pgettext("hours", "confirmed"),
+        pgettext("hours", "approved"),
+        pgettext("hours", "paid"),
+    ]
+    diary_months = reverse("admin:diary_diarymonth_changelist")
+    rows, groups, per_region = [], [], {region.pk: [0, 0, 0, 0] for region in regions}
+    for month in period.months:
+        values = [0, 0, 0, 0]
+        for region in regions:
+            confirmed, approved = months.get((region.pk, month), (0, 0))
+            in_region = [
+                mentoring.get(region.pk, {}).get("planned", {}).get(month, 0),
+                confirmed,
+                approved,
+                paid.get((region.pk, month), 0),
+            ]
+            values = [a + b for a, b in zip(values, in_region, strict=True)]
+            per_region[region.pk] = [
+                a + b for a, b in zip(per_region[region.pk], in_region, strict=True)
+            ]
+        of_month = f"{diary_months}?{urlencode({'month': month.isoformat()})}"
+        links = [
+            view.plans(notika="on"),
+            f"{of_month}&status__in=confirmed,approved",
+            f"{of_month}&status__exact=approved",
+            reverse("payroll:overview", args=[month.year, month.month]),
+        ]
+        label = date_format(month, "M Y")
+        rows.append(
+            {"month": month, "label": label, "values": list(zip(values, links, strict=True))}
+        )
+        groups.append((label, values))
+    return {
+        "series": labels,
+        "rows": rows,
+        "chart": charts.grouped_bars(groups, labels),
+        "per_region": [(region, per_region[region.pk]) for region in regions],
+        "totals": [sum(row["values"][n][0] for row in rows) for n in range(4)],
+    }
+
+
+def _evaluations(counts, view):
+    """EVA-3: per closed question the answers Jā / Daļēji / Nē, per region and in all."""
+    answers = [Answer.YES, Answer.PARTLY, Answer.NO]
+    rows, groups = [], []
+    for question, _comment in CLOSED_QUESTIONS:
+        label = Evaluation._meta.get_field(question).verbose_name
+        totals = []
+        for answer in answers:
+            row = view.row(
+                f"{label}: {answer.label}",
+                _sum(counts, lambda key, q=question, a=answer: key == (q, a)),
+                lambda region: view.plans(region, notika="on"),
+                note=answer.label,
+            )
+            rows.append(row)
+            totals.append(row.total)
+        groups.append((label, totals))
+    return rows, charts.grouped_bars(groups, [answer.label for answer in answers])

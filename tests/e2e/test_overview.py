@@ -1,0 +1,47 @@
+"""The overview in a real browser, on the demo data of `manage.py demo`: the demo staff
+member opens it, reads a plot and its table, and follows a figure to the plans behind it;
+the national demo staff member sees every region side by side."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from skola_kopiena.accounts.models import User
+from skola_kopiena.schools.models import Region
+from tests.factories import give_totp
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_the_staff_member_follows_a_figure_to_its_plans(demo, log_in):
+    give_totp(User.objects.get(email="staff@demo.lv"))
+    page = log_in("staff@demo.lv")
+    page.get_by_role("link", name="Pārskats").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pārskats")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    table = page.locator(
+        "table", has=page.locator("caption", has_text="Atbalsta plāni pēc statusa")
+    )
+    active = table.get_by_role("row", name=re.compile("^aktīvs"))
+    count = int(active.locator("a").first.inner_text())
+    assert count > 0
+    active.locator("a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Atbalsta plāni")
+    expect(page.locator("select[name=statuss]")).to_have_value("approved")
+    rows = page.locator("table.stack tbody tr")
+    assert rows.count() == min(count, 50)
+    expect(rows.first).to_contain_text("aktīvs")
+
+
+def test_the_national_staff_member_sees_every_region(demo, log_in, tmp_path):
+    give_totp(User.objects.get(email="national@demo.lv"))
+    page = log_in("national@demo.lv")
+    page.goto("/parskats/")
+    header = page.locator(
+        "table", has=page.locator("caption", has_text="Atbalsta plāni pēc statusa")
+    ).locator("thead")
+    for region in Region.objects.all():
+        expect(header).to_contain_text(region.name)
+    expect(page.get_by_text("Mentori un plāni pa pašvaldībām")).to_be_visible()
+    page.screenshot(path=tmp_path / "overview.png", full_page=True)
