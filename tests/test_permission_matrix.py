@@ -330,6 +330,15 @@ def matrix(cast, objects):
             f"/faili/payroll/payrollexport/{objects['export'].pk}/file/",
             expect(404, approver=200),
         ),
+        # APR-4: checking the hours: project staff of the month's region (another region's
+        # month is 404), and administrators, who read but do not check.
+        ("/parbaude/", STAFF_ONLY),
+        ("/parbaude/?paraugs=3&sekla=7", STAFF_ONLY),
+        ("/parbaude/konstatejumi/", STAFF_ONLY),
+        (
+            f"/parbaude/{objects['month'].pk}/",
+            expect(403, staff=200, other_staff=404, admin=200),
+        ),
         # The overview: project staff of their regions, national staff and administrators.
         ("/parskats/", STAFF_ONLY),
         ("/parskats/?periods=gads-1", STAFF_ONLY),
@@ -641,6 +650,7 @@ def portal_writes(cast, objects):
         (f"/dienasgramata/ieraksts/{entry.pk}/dzest/", mentor),
         (f"/stundas/{month.pk}/lemums/", {"approver"}),
         (f"/stundas/{month.pk}/atvert/", {"staff", "admin"}),
+        (f"/parbaude/{month.pk}/", {"staff"}),
         ("/izglitojamie/jauns/", preparer),
         (f"/izglitojamie/{learner.pk}/labot/", preparer),
         (f"/izglitojamie/{learner.pk}/iap/jauns/", preparer),

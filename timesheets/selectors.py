@@ -1,9 +1,14 @@
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, CharField, ExpressionWrapper, Q, Value
+from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
 from diary import policies as diary_policies
 from diary.models import DiaryEntry, DiaryMonth, month_start, next_month_start
 from diary.selectors import employer_months, overdue, visible_entries
+
+from .models import MonthVerification
+from .policies import verifiable_months_for
+from .services import VERIFIABLE
 
 
 def approval_queue(acting):
@@ -55,3 +60,65 @@ def timesheet_rows(access, plan, now):
     timesheet is the blank form (DIA-6)."""
     held = plan.diary_entries.filter(starts_at__lte=now)
     return visible_entries(access, held)
+
+
+# --- Verification of the hours against the diary (APR-4) ---------------------------------
+
+
+def verification_months(
+    acting, *, since, month=None, employer=None, mentor="", status=None, checked=None
+):
+    """APR-4: the confirmed and approved months of the staff member's regions, from `since`
+    (the semester's first month, so the list does not grow with the years) or in `month`,
+    newest first, each with its check if any."""
+    months = verifiable_months_for(acting).filter(status__in=VERIFIABLE)
+    months = months.filter(month=month) if month else months.filter(month__gte=since)
+    if employer:
+        months = months.filter(plan__contract__employer_id=employer)
+    if mentor:
+        months = months.filter(
+            Q(plan__mentor__last_name__icontains=mentor)
+            | Q(plan__mentor__first_name__icontains=mentor)
+        )
+    if status:
+        months = months.filter(status=status)
+    if checked == "none":
+        months = months.filter(verification__isnull=True)
+    elif checked in MonthVerification.Outcome.values:
+        months = months.filter(verification__outcome=checked)
+    return months.select_related(
+        "plan__learner__institution",
+        "plan__mentor",
+        "plan__contract__employer",
+        "verification__checked_by",
+    ).order_by("-month", "-pk")
+
+
+def verification_sample(months, size, seed):
+    """APR-4: a spot check: `size` approved months of `months` chosen at random, the same ones
+    for the same `seed` (a link to the sample shows it again)."""
+    shuffled = MD5(Concat(Cast("pk", CharField()), Value(f":{seed}")))
+    return months.filter(status=DiaryMonth.Status.APPROVED).order_by(shuffled)[:size]
+
+
+def findings_by_employer(acting):
+    """APR-4: the findings in the staff member's regions, per employer, newest first."""
+    findings = (
+        MonthVerification.objects.filter(
+            outcome=MonthVerification.Outcome.FINDING,
+            diary_month__in=verifiable_months_for(acting).values("pk"),
+        )
+        .select_related(
+            "diary_month__plan__mentor",
+            "diary_month__plan__contract__employer",
+            "diary_month__plan__learner__institution",
+            "checked_by",
+        )
+        .order_by("-checked_at")
+    )
+    employers = {}
+    for verification in findings:
+        contract = verification.diary_month.plan.contract
+        employer = contract.employer if contract else None
+        employers.setdefault(employer, []).append(verification)
+    return sorted(employers.items(), key=lambda item: str(item[0] or ""))

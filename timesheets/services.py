@@ -9,6 +9,7 @@ from diary.models import DiaryMonth
 from skola_kopiena.services import field_error, service
 
 from . import tasks
+from .models import MonthVerification
 
 
 def _lock(diary_month, expected):
@@ -70,3 +71,33 @@ def month_reopen(*, actor, diary_month, reason):
     diary_month.decided_at = timezone.now()
     diary_month.save()
     return diary_month
+
+
+# APR-4: the months whose hours can be checked: confirmed by the mentor, or approved.
+VERIFIABLE = (DiaryMonth.Status.CONFIRMED, DiaryMonth.Status.APPROVED)
+
+
+@service
+def month_verify(*, actor, diary_month, outcome, finding=""):
+    """APR-4: project staff record their check of a month's hours against the full diary:
+    verified, or a finding in words. Checking again replaces the outcome; the history keeps
+    the earlier one."""
+    diary_month = DiaryMonth.objects.select_for_update().get(pk=diary_month.pk)
+    if diary_month.status not in VERIFIABLE:
+        raise ValidationError(
+            _("Only a month the mentor has confirmed can be checked; this one is %(status)s.")
+            % {"status": diary_month.get_status_display()},
+            code="APR-4",
+        )
+    finding = finding.strip()
+    if outcome == MonthVerification.Outcome.FINDING and not finding:
+        raise field_error("finding", _("Describe the finding."), "APR-4")
+    verification = MonthVerification.objects.filter(diary_month=diary_month).first()
+    verification = verification or MonthVerification(diary_month=diary_month)
+    verification.outcome = outcome
+    verification.finding = finding if outcome == MonthVerification.Outcome.FINDING else ""
+    verification.checked_by = actor
+    verification.checked_at = timezone.now()
+    verification.full_clean()
+    verification.save()
+    return verification

@@ -1,22 +1,31 @@
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diary import policies as diary_policies
+from diary import selectors as diary_selectors
 from diary.forms import MonthDecisionForm
-from diary.models import DiaryMonth
+from diary.models import DiaryMonth, month_start
 from iap import policies as iap_policies
 from skola_kopiena.accounts.models import AccessLog
+from skola_kopiena.accounts.permissions import institutions_for
 from skola_kopiena.accounts.services import access_log_record, access_log_record_many
-from skola_kopiena.forms import show_refusal
+from skola_kopiena.forms import add_service_errors, show_refusal
 from skola_kopiena.paging import page_of
+from skola_kopiena.schools.calendar import current_semester
 
-from . import selectors, services
+from . import policies, selectors, services
+from .forms import VerificationFilterForm, VerificationForm
 
 # Months with their meetings are long cards: a page of them is enough to work through.
 QUEUE_PAGE_SIZE = 20
@@ -142,3 +151,123 @@ def timesheet_pdf(request, plan_pk):
 
 # The blank form's rows: a semester of weekly meetings (DIA-11).
 BLANK_FORM_ROWS = 20
+
+
+# --- Verification of the hours against the diary (APR-4) ---------------------------------
+
+VERIFICATION_PAGE_SIZE = 50
+
+
+@require_GET
+def verification_list(request):
+    """APR-4 "Stundu pārbaude": the months of the staff member's regions to check, filtered,
+    or a random sample of approved ones for a spot check."""
+    acting = request.acting
+    if not policies.can_see_verification(acting):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = VerificationFilterForm(
+        request.GET or None, employers=institutions_for(acting), today=today
+    )
+    sample = form.sample()
+    if sample and not request.GET.get("sekla"):
+        # A new sample gets its own seed in the address: reloading or sharing it shows the
+        # same months.
+        query = request.GET.copy()
+        query["sekla"] = secrets.randbelow(10**6) + 1
+        return redirect(f"{request.path}?{query.urlencode()}")
+    semester = current_semester(today)
+    since = month_start(semester.start_date) if semester else month_start(today)
+    months = selectors.verification_months(acting, since=since, **form.filters())
+    if sample:
+        size, seed = sample
+        page = None
+        shown = list(selectors.verification_sample(months, size, seed))
+    else:
+        page = Paginator(months, VERIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = page.object_list
+    return render(
+        request,
+        "timesheets/verification_list.html",
+        {"form": form, "page": page, "months": shown, "sample": sample, "since": since},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verification_month(request, pk):
+    """APR-4: a month's full diary beside its signed timesheet, and the check's outcome."""
+    acting = request.acting
+    if not policies.can_see_verification(acting):
+        raise PermissionDenied
+    diary_month = (
+        policies.verifiable_months_for(acting)
+        .filter(pk=pk, status__in=services.VERIFIABLE)
+        .select_related(
+            "plan__learner__institution",
+            "plan__mentor",
+            "plan__contract__employer",
+            "plan__semester__school_year",
+            "verification__checked_by",
+        )
+        .first()
+    )
+    if diary_month is None:
+        raise Http404
+    verification = getattr(diary_month, "verification", None)
+    form = VerificationForm(
+        request.POST or None,
+        initial={"outcome": verification.outcome, "finding": verification.finding}
+        if verification
+        else None,
+    )
+    if request.method == "POST":
+        if not policies.can_verify_hours(acting):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.month_verify(
+                    actor=request.user,
+                    diary_month=diary_month,
+                    outcome=form.cleaned_data["outcome"],
+                    finding=form.cleaned_data["finding"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The check of the hours is recorded."))
+                back = request.POST.get("next", "")
+                if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+                    back = reverse("timesheets:verification")
+                return redirect(back)
+    plan = diary_month.plan
+    # ACC-1: the staff member reads the month's diary.
+    access_log_record(
+        acting=acting, action=AccessLog.Action.READ_DIARY, obj=plan, month=diary_month.month
+    )
+    return render(
+        request,
+        "timesheets/verification_month.html",
+        {
+            "diary_month": diary_month,
+            "plan": plan,
+            "entries": diary_selectors.month_entries(
+                diary_policies.DIARY_FULL, plan, diary_month.month
+            ),
+            "verification": verification,
+            "form": form,
+            "can_verify": policies.can_verify_hours(acting),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@require_GET
+def verification_findings(request):
+    """APR-4: the findings of the staff member's regions, per employer."""
+    if not policies.can_see_verification(request.acting):
+        raise PermissionDenied
+    return render(
+        request,
+        "timesheets/findings.html",
+        {"employers": selectors.findings_by_employer(request.acting)},
+    )

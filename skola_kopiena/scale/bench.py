@@ -131,6 +131,8 @@ PAGES = [
     Page("regional", "payroll index",      "/darba-samaksa/", status=302),  # to the month
     Page("regional", "payroll month",      "/darba-samaksa/{pay_month:%Y-%m}/"),
     Page("regional", "overview",           "/parskats/", REPORT),
+    Page("regional", "checking the hours", "/parbaude/"),
+    Page("regional", "a sample to check",  "/parbaude/?paraugs=20&sekla=7"),
     Page("regional", "admin index",        "/admin/", ADMIN),
     # The admin lists a coordinator works in.
     admin_list("regional", "diary.diarymonth"),

@@ -45,3 +45,28 @@ def test_the_national_staff_member_sees_every_region(demo, log_in, tmp_path):
         expect(header).to_contain_text(region.name)
     expect(page.get_by_text("Mentori un plāni pa pašvaldībām")).to_be_visible()
     page.screenshot(path=tmp_path / "overview.png", full_page=True)
+
+
+def test_the_staff_member_verifies_a_sampled_month(demo, log_in):
+    """APR-4: a spot check of approved months, one opened beside its diary and verified."""
+    from timesheets.models import MonthVerification
+
+    give_totp(User.objects.get(email="staff@demo.lv"))
+    page = log_in("staff@demo.lv")
+    page.get_by_role("link", name="Stundu pārbaude").click()
+    page.get_by_label("Nejaušs apstiprināto mēnešu paraugs").fill("2")
+    page.get_by_role("button", name="Rādīt").click()
+    expect(page.locator(".message")).to_contain_text("Nejaušs paraugs: 2")
+    sample_url = page.url
+    assert "sekla=" in sample_url
+    first = page.locator("table.stack tbody tr th a").first
+    month_pk = int(re.search(r"/parbaude/(\d+)/", first.get_attribute("href"))[1])
+    first.click()
+    expect(page.get_by_role("heading", name="Mēneša dienasgrāmata")).to_be_visible()
+    page.get_by_label("pārbaudīts: stundas atbilst dienasgrāmatai un grafikam").check()
+    page.get_by_role("button", name="Reģistrēt pārbaudi").click()
+    expect(page.locator(".messages")).to_contain_text("Stundu pārbaude ir reģistrēta.")
+    assert page.url == sample_url
+    checked = MonthVerification.objects.get(diary_month_id=month_pk)
+    assert (checked.outcome, checked.checked_by.email) == ("verified", "staff@demo.lv")
+    expect(page.locator("table.stack tbody").first).to_contain_text("pārbaudīts")

@@ -157,6 +157,7 @@ class Command(BaseCommand):
         from skola_kopiena.accounts.models import AccessLog
         from skola_kopiena.accounts.permissions import acting_for
         from skola_kopiena.accounts.services import access_log_record
+        from timesheets.services import month_verify
 
         staff = User.objects.get(email="staff@demo.lv")
         if AccessLog.objects.filter(user=staff).exists():
@@ -165,12 +166,22 @@ class Command(BaseCommand):
             status=DiaryMonth.Status.APPROVED,
             plan__learner__institution__municipality__region__code="riga",
         ).select_related("plan__learner__institution__municipality", "plan__mentor")
-        for diary_month in approved.order_by("-month")[:6]:
+        for number, diary_month in enumerate(approved.order_by("-month", "pk")[:6]):
             access_log_record(
                 acting=acting_for(staff),
                 action=AccessLog.Action.READ_DIARY,
                 obj=diary_month.plan,
                 month=diary_month.month,
+            )
+            # APR-4: what the coordinator found: the hours match, but for one month.
+            month_verify(
+                actor=staff,
+                diary_month=diary_month,
+                outcome="finding" if number == 2 else "verified",
+                finding="Grafikā vienai tikšanās reizei trūkst izglītojamā paraksta; "
+                "mentoram lūgts iesniegt parakstītu grafiku."
+                if number == 2
+                else "",
             )
 
     def _institutions(self):
