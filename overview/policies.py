@@ -1,6 +1,11 @@
 """Who sees the overview, and which regions it shows them."""
 
+from django.http import Http404
+
 from skola_kopiena.accounts.models import Role
+from skola_kopiena.accounts.permissions import register_download
+
+from .models import ReportExport
 
 
 def can_see_overview(acting):
@@ -12,3 +17,25 @@ def can_see_overview(acting):
 def overview_region_ids(acting):
     """The regions the overview shows side by side: None for every region."""
     return None if acting.is_national else sorted(acting.region_ids)
+
+
+def may_export_report(acting, export):
+    """The export's region is still one the role sees (asked again by the task)."""
+    if not can_see_overview(acting):
+        return False
+    return export.region_id is None or acting.is_national or export.region_id in acting.region_ids
+
+
+def get_report_export_for(acting, pk):
+    """A person's exports are their own: anyone else's answers 404."""
+    export = ReportExport.objects.filter(pk=pk, requested_by=acting.user).first()
+    if export is None or not may_export_report(acting, export):
+        raise Http404
+    return export
+
+
+def _may_download_export(acting, export):
+    return export.requested_by_id == acting.user.pk and may_export_report(acting, export)
+
+
+register_download(ReportExport, "file", _may_download_export)

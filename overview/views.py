@@ -5,19 +5,22 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from evaluation.models import CLOSED_QUESTIONS, Answer, Evaluation
 from iap.models import Plan, PlanRisk
 from mentors.models import MAX_LEARNERS_PER_SEMESTER
+from skola_kopiena.schools.models import Region
 
-from . import charts, policies, selectors
+from . import charts, policies, selectors, services
+from .forms import ReportExportForm
 
 
 @dataclass
@@ -167,7 +170,48 @@ def overview(request):
             "municipalities": municipalities,
             "capacity": MAX_LEARNERS_PER_SEMESTER,
             "today": today,
+            "export_form": ReportExportForm(
+                initial={"periods": period.value}, regions=regions if len(regions) > 1 else []
+            ),
         },
+    )
+
+
+@require_POST
+def report_export(request):
+    """Plans, hours per month or mentors of the period shown, made in the background; learners
+    by plan number and year of birth only (ACC-3)."""
+    acting = request.acting
+    if not policies.can_see_overview(acting):
+        raise PermissionDenied
+    region_ids = policies.overview_region_ids(acting)
+    regions = Region.objects.all()
+    if region_ids is not None:
+        regions = regions.filter(pk__in=region_ids)
+    form = ReportExportForm(request.POST, regions=regions)
+    if not form.is_valid():
+        raise Http404
+    period = selectors.period_choice(form.cleaned_data["periods"], timezone.localdate()).chosen
+    export = services.report_export_request(
+        actor=request.user,
+        acting=acting,
+        kind=form.cleaned_data["kind"],
+        file_format=form.cleaned_data["file_format"],
+        school_year=period.semesters[0].school_year,
+        semester=period.semesters[0] if len(period.semesters) == 1 else None,
+        region=regions.get(pk=form.cleaned_data["region"]) if form.cleaned_data["region"] else None,
+    )
+    return redirect("overview:export", export.pk)
+
+
+@require_GET
+def export_detail(request, pk):
+    """The report export's progress; the file once it is ready."""
+    export = policies.get_report_export_for(request.acting, pk)
+    return render(
+        request,
+        "overview/export.html",
+        {"export": export, "heading": export.get_kind_display()},
     )
 
 

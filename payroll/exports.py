@@ -1,23 +1,14 @@
 """The payroll export (PAY-3, PAY-6): the closed runs of one employer, a region or the whole
 country, one sheet per employer, made by a Celery task and kept as a private file."""
 
-import datetime
-
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db.models import Exists, OuterRef
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from skola_kopiena.accounts.permissions import acting_for
 from skola_kopiena.collation import latvian
-from skola_kopiena.exports import INTEGER, MONEY, MONTH, Column, Sheet, to_csv, to_xlsx
+from skola_kopiena.exports import INTEGER, MONEY, MONTH, Column, Sheet, run_export_job
 
 from . import policies
 from .models import PayrollExport, PayrollLine, PayrollRun, to_cents
-
-# A task that stopped with its worker is taken up again after this long.
-STALE_AFTER = datetime.timedelta(minutes=10)
 
 
 def _columns():
@@ -79,9 +70,9 @@ def export_runs(export):
     return runs.order_by(latvian("employer__name"), "employer_id")
 
 
-def build_file(runs, file_format, progress=None):
-    """The spreadsheet of `runs`: their lines are read in one query."""
-    runs = list(runs)
+def export_sheets(export):
+    """The sheets of the export: one per closed run, their lines read in one query."""
+    runs = list(export_runs(export))
     lines = {}
     for line in (
         PayrollLine.objects.filter(run__in=runs)
@@ -89,46 +80,15 @@ def build_file(runs, file_format, progress=None):
         .order_by("run_id", latvian("mentor_name"), "mentor_id", "month", "plan_id")
     ):
         lines.setdefault(line.run_id, []).append(line)
-    sheets = [run_sheet(run, lines.get(run.pk, [])) for run in runs]
-    if file_format == PayrollExport.Format.CSV:
-        return to_csv(sheets)
-    return to_xlsx(sheets, progress=progress)
+    return [run_sheet(run, lines.get(run.pk, [])) for run in runs]
 
 
 def export_build(*, export_id):
-    """Make the export's file, once: the row is claimed by a conditional update, so a second
-    run of the task finds it taken and does nothing; one whose worker died is taken again."""
-    now = timezone.now()
-    claimed = PayrollExport.objects.filter(
-        pk=export_id, status=PayrollExport.Status.WAITING
-    ).update(status=PayrollExport.Status.RUNNING, started_at=now) or (
-        PayrollExport.objects.filter(
-            pk=export_id, status=PayrollExport.Status.RUNNING, started_at__lt=now - STALE_AFTER
-        ).update(started_at=now)
+    """Make the export's file once (`skola_kopiena.exports.run_export_job`), if the role it
+    was asked in still allows it."""
+    return run_export_job(
+        PayrollExport,
+        export_id,
+        allowed=policies.may_export,
+        sheets=lambda export, _acting: export_sheets(export),
     )
-    if not claimed:
-        return False
-    export = PayrollExport.objects.select_related("requested_by").get(pk=export_id)
-    # The role may have been taken away since the export was asked for.
-    acting = acting_for(export.requested_by, export.membership_id)
-    if (
-        acting.membership is None
-        or acting.membership.pk != export.membership_id
-        or not (policies.may_export(acting, export))
-    ):
-        PayrollExport.objects.filter(pk=export_id).update(status=PayrollExport.Status.FAILED)
-        return False
-
-    def progress(done, total):
-        PayrollExport.objects.filter(pk=export_id).update(progress=done * 100 // max(total, 1))
-
-    with translation.override(settings.LANGUAGE_CODE):
-        data = build_file(export_runs(export), export.file_format, progress)
-    content = ContentFile(data, name=export.original_name)
-    content.upload_kind = export.file_format  # made here, not uploaded: nothing to detect
-    export.file.save(export.original_name, content, save=False)
-    export.status = PayrollExport.Status.READY
-    export.progress = 100
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "status", "progress", "finished_at"])
-    return True

@@ -11,8 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from skola_kopiena.files.fields import PrivateFileField
-from skola_kopiena.files.validation import SPREADSHEET_KINDS
+from skola_kopiena.exports import ExportJob
 
 CENT = Decimal("0.01")
 
@@ -235,34 +234,9 @@ class PayrollLine(models.Model):
         return self.month != self.run.month
 
 
-class PayrollExport(models.Model):
-    """A spreadsheet of closed payroll runs, made by a Celery task behind a page that shows
-    its progress (one employer, a region, or the whole country). The file is private: it
-    leaves only through the permission-checked download view, to the person who asked.
+class PayrollExport(ExportJob):
+    """A spreadsheet of closed payroll runs (one employer, a region, or the whole country)."""
 
-    A job, not domain data: it keeps no history; the runs it is made from keep theirs.
-    """
-
-    class Status(models.TextChoices):
-        WAITING = "waiting", _("waiting in the queue")
-        RUNNING = "running", _("being made")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("failed")
-
-    class Format(models.TextChoices):
-        XLSX = "xlsx", "XLSX (Excel)"
-        CSV = "csv", "CSV"
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    # The role it was asked in: the task checks again that it still allows the export.
-    membership = models.ForeignKey(
-        "accounts.RoleMembership", on_delete=models.CASCADE, related_name="+"
-    )
     month = models.DateField(_("month"))
     # One employer; or one region; or neither: the whole country.
     employer = models.ForeignKey(
@@ -281,15 +255,6 @@ class PayrollExport(models.Model):
         related_name="+",
         verbose_name=_("region"),
     )
-    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.WAITING
-    )
-    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
-    file = PrivateFileField(_("file"), kinds=SPREADSHEET_KINDS, blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payroll export")

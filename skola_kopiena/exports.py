@@ -1,4 +1,5 @@
-"""The one base of every export: sheets of rows turned into CSV or XLSX.
+"""The one base of every export: sheets of rows turned into CSV or XLSX, and the job that
+makes such a file in the background (`ExportJob`, `run_export_job`).
 
 CSV is `;`-separated UTF-8 with a BOM, with decimal commas and dd.mm.gggg dates, as Excel
 opens it in Latvia. XLSX keeps numbers and dates as numbers and dates, with Latvian formats.
@@ -10,10 +11,18 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from skola_kopiena.files.fields import PrivateFileField
+from skola_kopiena.files.validation import SPREADSHEET_KINDS
 
 TEXT, INTEGER, MONEY, DATE, MONTH = "text", "integer", "money", "date", "month"
 XLSX_FORMATS = {INTEGER: "0", MONEY: "#,##0.00", DATE: "DD.MM.YYYY", MONTH: "MM.YYYY"}
@@ -120,3 +129,92 @@ def _cell(worksheet, value, kind, font=None):
     if font:
         cell.font = font
     return cell
+
+
+# --- Export jobs: a file made by a Celery task behind a page that shows its progress -------
+
+# A task that stopped with its worker is taken up again after this long.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+class ExportJob(models.Model):
+    """A spreadsheet asked for by a person in a role, made by a Celery task behind a page that
+    shows its progress. The file is private: it leaves only through the permission-checked
+    download view, to the person who asked. A job, not domain data: it keeps no history; the
+    rows it is made from keep theirs."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting in the queue")
+        RUNNING = "running", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX (Excel)"
+        CSV = "csv", "CSV"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    # The role it was asked in: the task checks again that it still allows the export.
+    membership = models.ForeignKey(
+        "accounts.RoleMembership", on_delete=models.CASCADE, related_name="+"
+    )
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.WAITING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    file = PrivateFileField(_("file"), kinds=SPREADSHEET_KINDS, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def run_export_job(model, export_id, *, allowed, sheets):
+    """Make the file of an `ExportJob` once: the row is claimed by a conditional update, so a
+    second run of the task finds it taken and does nothing; one whose worker died is taken
+    again. `allowed(acting, export)` asks again whether the role still allows it (it may have
+    been taken away since); `sheets(export, acting)` gives the rows."""
+    from skola_kopiena.accounts.permissions import acting_for
+
+    now = timezone.now()
+    jobs = model.objects.filter(pk=export_id)
+    claimed = jobs.filter(status=ExportJob.Status.WAITING).update(
+        status=ExportJob.Status.RUNNING, started_at=now
+    ) or jobs.filter(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        started_at=now
+    )
+    if not claimed:
+        return False
+    export = jobs.select_related("requested_by").get()
+    acting = acting_for(export.requested_by, export.membership_id)
+    if (
+        acting.membership is None
+        or acting.membership.pk != export.membership_id
+        or not allowed(acting, export)
+    ):
+        jobs.update(status=ExportJob.Status.FAILED)
+        return False
+
+    def progress(done, total):
+        jobs.update(progress=done * 100 // max(total, 1))
+
+    with translation.override(settings.LANGUAGE_CODE):
+        made = sheets(export, acting)
+        csv_wanted = export.file_format == ExportJob.Format.CSV
+        data = to_csv(made) if csv_wanted else to_xlsx(made, progress)
+    content = ContentFile(data, name=export.original_name)
+    content.upload_kind = export.file_format  # made here, not uploaded: nothing to detect
+    export.file.save(export.original_name, content, save=False)
+    export.status = ExportJob.Status.READY
+    export.progress = 100
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "progress", "finished_at"])
+    return True

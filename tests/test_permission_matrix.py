@@ -26,6 +26,7 @@ from tests.factories import (
     make_plan,
     municipality,
     pdf_upload,
+    semester,
 )
 
 ROLES = [
@@ -154,6 +155,7 @@ def objects(cast):
             actor=cast.preparer, plan=plan, kind="reading_lessons", provider="Bibliotekāre"
         ),
         # APR-1: the school's learner, the youth centre's contract.
+        "report": _report(cast),
         "youth": advance_plan(
             make_plan(cast.preparer, make_learner(cast.preparer, cast.school, first_name="Jānis")),
             preparer=cast.preparer,
@@ -163,6 +165,25 @@ def objects(cast):
             contract=make_contract(cast.preparer, cast.mentor, cast.youth_centre),
         ),
     }
+
+
+def _report(cast):
+    """The staff member's export of the semester's plans, made."""
+    from overview import services as overview_services
+    from overview.tasks import build_report
+    from skola_kopiena.accounts.permissions import acting_for
+
+    autumn = semester()
+    report = overview_services.report_export_request(
+        actor=cast.staff,
+        acting=acting_for(cast.staff),
+        kind="plans",
+        file_format="csv",
+        school_year=autumn.school_year,
+        semester=autumn,
+    )
+    build_report(report.pk)
+    return report
 
 
 YOUTH_PLAN = expect(
@@ -339,7 +360,11 @@ def matrix(cast, objects):
             f"/parbaude/{objects['month'].pk}/",
             expect(403, staff=200, other_staff=404, admin=200),
         ),
-        # The overview: project staff of their regions, national staff and administrators.
+        # The overview: project staff of their regions, national staff and administrators;
+        # a report export is its requester's alone (ACC-2).
+        ("/parskats/eksports/", POST_ONLY),
+        (f"/parskats/eksporti/{objects['report'].pk}/", expect(404, staff=200)),
+        (f"/faili/overview/reportexport/{objects['report'].pk}/file/", expect(404, staff=200)),
         ("/parskats/", STAFF_ONLY),
         ("/parskats/?periods=gads-1", STAFF_ONLY),
     ]
@@ -651,6 +676,7 @@ def portal_writes(cast, objects):
         (f"/stundas/{month.pk}/lemums/", {"approver"}),
         (f"/stundas/{month.pk}/atvert/", {"staff", "admin"}),
         (f"/parbaude/{month.pk}/", {"staff"}),
+        ("/parskats/eksports/", {"staff", "other_staff", "admin"}),
         ("/izglitojamie/jauns/", preparer),
         (f"/izglitojamie/{learner.pk}/labot/", preparer),
         (f"/izglitojamie/{learner.pk}/iap/jauns/", preparer),

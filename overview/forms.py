@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ReportExport
+
+
+class ReportExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Contents"), choices=ReportExport.Kind.choices)
+    region = forms.TypedChoiceField(label=_("Region"), coerce=int, empty_value=None, required=False)
+    file_format = forms.ChoiceField(label=_("Format"), choices=ReportExport.Format.choices)
+    periods = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All your regions"))] + [
+            (region.pk, str(region)) for region in regions
+        ]
