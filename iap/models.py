@@ -100,6 +100,10 @@ class Learner(models.Model):
     def __str__(self):
         return self.full_name
 
+    def access_log_subject(self):
+        """ACC-1: a read of the learner's record is logged under their school's region."""
+        return {"region_id": self.institution.municipality.region_id}
+
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"

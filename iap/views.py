@@ -15,6 +15,7 @@ from mentors.models import MAX_LEARNERS_PER_SEMESTER, Contract
 from skola_kopiena import parsing
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import Role
+from skola_kopiena.accounts.permissions import can_export_records
 from skola_kopiena.forms import add_service_errors, show_refusal
 from skola_kopiena.paging import page_of
 from skola_kopiena.schools.calendar import current_semester, semester_choice
@@ -112,6 +113,7 @@ def learner_detail(request, pk):
             "learner": learner,
             "plans": plans,
             "can_edit": policies.can_register_learners(request.acting),
+            "can_export_record": can_export_records(request.acting),
         },
     )
 

@@ -76,6 +76,10 @@ class Mentor(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    def access_log_subject(self):
+        """ACC-1: a read of the mentor's record is logged under the mentor and their region."""
+        return {"mentor_pk": self.pk, "mentor": self, "region_id": self.region_id}
+
     @property
     def is_searchable(self):
         return self.is_available and not self.hidden_from_search

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skola_kopiena.accounts import permissions
+from skola_kopiena.accounts.permissions import can_export_records
 from skola_kopiena.forms import add_service_errors, show_refusal
 
 from . import policies, selectors, services
@@ -58,6 +59,7 @@ def mentor_detail(request, pk):
         {
             "mentor": mentor,
             "can_manage": policies.can_manage_registry(request.acting),
+            "can_export_record": can_export_records(request.acting),
             "capacity": selectors.learner_capacity(),
         },
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +15,16 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from evaluation.models import CLOSED_QUESTIONS, Answer, Evaluation
+from iap import policies as iap_policies
 from iap.models import Plan, PlanRisk
+from mentors import policies as mentors_policies
 from mentors.models import MAX_LEARNERS_PER_SEMESTER
+from skola_kopiena.accounts.models import AccessLog
+from skola_kopiena.accounts.permissions import can_export_records
+from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.schools.models import Region
 
-from . import charts, policies, selectors, services
+from . import charts, policies, records, selectors, services
 from .forms import ReportExportForm
 
 
@@ -281,3 +286,32 @@ def _evaluations(counts, view):
             totals.append(row.total)
         groups.append((label, totals))
     return rows, charts.grouped_bars(groups, [answer.label for answer in answers])
+
+
+def _record_response(request, obj, record, name):
+    # ACC-1: producing a person's complete record is itself logged.
+    access_log_record(acting=request.acting, action=AccessLog.Action.RECORD_EXPORT, obj=obj)
+    response = HttpResponse(record.zip(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def learner_record(request, pk):
+    """A learner's complete record as one ZIP (ACC-3: for the data-protection request)."""
+    if not can_export_records(request.acting):
+        raise PermissionDenied
+    learner = iap_policies.get_learner_for(request.acting, pk)
+    record = records.learner_record(learner, request.user)
+    return _record_response(request, learner, record, f"izglitojamais-{learner.pk}.zip")
+
+
+@require_POST
+def mentor_record(request, pk):
+    """A mentor's complete record as one ZIP."""
+    if not can_export_records(request.acting):
+        raise PermissionDenied
+    mentor = mentors_policies.get_mentor_for(request.acting, pk)
+    record = records.mentor_record(mentor, request.user)
+    return _record_response(request, mentor, record, f"mentors-{mentor.pk}.zip")

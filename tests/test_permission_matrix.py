@@ -363,6 +363,8 @@ def matrix(cast, objects):
         # The overview: project staff of their regions, national staff and administrators;
         # a report export is its requester's alone (ACC-2).
         ("/parskats/eksports/", POST_ONLY),
+        (f"/izglitojamie/{objects['plan'].learner_id}/pilns-ieraksts/", POST_ONLY),
+        (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", POST_ONLY),
         (f"/parskats/eksporti/{objects['report'].pk}/", expect(404, staff=200)),
         (f"/faili/overview/reportexport/{objects['report'].pk}/file/", expect(404, staff=200)),
         ("/parskats/", STAFF_ONLY),
@@ -677,6 +679,8 @@ def portal_writes(cast, objects):
         (f"/stundas/{month.pk}/atvert/", {"staff", "admin"}),
         (f"/parbaude/{month.pk}/", {"staff"}),
         ("/parskats/eksports/", {"staff", "other_staff", "admin"}),
+        (f"/izglitojamie/{learner.pk}/pilns-ieraksts/", {"staff", "admin"}),
+        (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", {"staff", "admin"}),
         ("/izglitojamie/jauns/", preparer),
         (f"/izglitojamie/{learner.pk}/labot/", preparer),
         (f"/izglitojamie/{learner.pk}/iap/jauns/", preparer),

@@ -130,6 +130,7 @@ class AccessLog(models.Model):
         DOWNLOAD = "download", _("downloaded a file")
         ADMIN_VIEW = "admin_view", _("opened in the administration")
         READ_EVALUATION = "read_evaluation", _("read the evaluation")
+        RECORD_EXPORT = "record_export", _("exported the person's complete record")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("user")

@@ -111,6 +111,12 @@ def requires_mfa(acting):
     return acting.may_use_admin
 
 
+def can_export_records(acting):
+    """A person's complete record (a data-protection request, an audit): project staff of the
+    person's region, national staff and administrators."""
+    return acting.has_role(Role.STAFF, Role.ADMIN)
+
+
 def require_role(acting, *roles):
     """403 unless the acting role is one of `roles`."""
     if not acting.has_role(*roles):
