@@ -35,21 +35,28 @@ def registry_search(acting, *, municipality=None, region=None, name=""):
     )
 
 
-def mentors_with_load(mentors, semester):
-    """CAP-1: each mentor's learners (plans they accepted) in `semester`, in the same query.
+def learner_count(semester, mentor_column="pk"):
+    """CAP-1: the number of a mentor's learners (plans they accepted) in `semester`, as a
+    subquery of the outer row whose `mentor_column` holds the mentor.
 
     A subquery per mentor, not a join with every plan of every semester: the database counts
-    only for the mentors a page shows, so the registry does not slow down as years pass.
+    only for the mentors a page shows (index plan_by_mentor), so it does not slow down as
+    years pass.
     """
     plans = Mentor._meta.get_field("plans").related_model.objects
     learners = (
-        plans.filter(mentor=OuterRef("pk"), semester=semester)
+        plans.filter(mentor=OuterRef(mentor_column), semester=semester)
         .order_by()
         .values("mentor")
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return mentors.annotate(learner_count=Coalesce(Subquery(learners), 0))
+    return Coalesce(Subquery(learners), 0)
+
+
+def mentors_with_load(mentors, semester):
+    """CAP-1: each mentor's learners in `semester`, in the same query."""
+    return mentors.annotate(learner_count=learner_count(semester))
 
 
 def learner_capacity():

@@ -16,6 +16,7 @@ from diary.models import DiaryMonth, months_from, next_month_start
 from evaluation.models import CLOSED_QUESTIONS, Answer, Evaluation
 from iap.models import RAN_STATUSES, Plan, PlanRisk
 from mentors.models import MAX_LEARNERS_PER_SEMESTER, Mentor
+from mentors.selectors import learner_count, mentors_with_load
 from payroll.models import PayrollLine
 from skola_kopiena.collation import latvian
 from skola_kopiena.schools.models import Municipality, Semester, hours_approval_deadline
@@ -171,22 +172,17 @@ def mentoring_in_period(region_ids, period):
 def mentor_load(region_ids, semester):
     """CAP-1: how many of the regions' mentors (by their registry region) support 1, 2, …
     6 learners in `semester`: {(region, learners): mentors}."""
-    learners = (
-        Plan.objects.filter(mentor=OuterRef("pk"), semester=semester)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     rows = (
-        Mentor.objects.filter(Q() if region_ids is None else Q(region_id__in=region_ids))
-        .annotate(load=Coalesce(Subquery(learners), 0))
-        .filter(load__gt=0)
-        .values("region_id", "load")
+        mentors_with_load(
+            Mentor.objects.filter(Q() if region_ids is None else Q(region_id__in=region_ids)),
+            semester,
+        )
+        .filter(learner_count__gt=0)
+        .values("region_id", "learner_count")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {(r["region_id"], r["load"]): r["n"] for r in rows}
+    return {(r["region_id"], r["learner_count"]): r["n"] for r in rows}
 
 
 def month_hours(region_ids, period):
@@ -304,17 +300,9 @@ def supply_and_demand(region_ids, semester):
         mentor__is_available=True,
         mentor__hidden_from_search=False,
     )
-    load = (
-        Plan.objects.filter(mentor=OuterRef("mentor_id"), semester=semester)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    load = learner_count(semester, mentor_column="mentor_id")
     free = (
-        ready.annotate(
-            free=Greatest(Value(MAX_LEARNERS_PER_SEMESTER) - Coalesce(Subquery(load), 0), 0)
-        )
+        ready.annotate(free=Greatest(Value(MAX_LEARNERS_PER_SEMESTER) - load, 0))
         .order_by()
         .values("municipality")
         .annotate(total=Sum("free"))
