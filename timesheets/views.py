@@ -193,6 +193,14 @@ def verification_list(request):
     )
 
 
+def _back_to_list(url):
+    """The list the month was opened from (its filters or sample kept): a path of this site
+    only, never another site or a script in a link."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return reverse("timesheets:verification")
+
+
 @require_http_methods(["GET", "POST"])
 def verification_month(request, pk):
     """APR-4: a month's full diary beside its signed timesheet, and the check's outcome."""
@@ -235,10 +243,7 @@ def verification_month(request, pk):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The check of the hours is recorded."))
-                back = request.POST.get("next", "")
-                if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
-                    back = reverse("timesheets:verification")
-                return redirect(back)
+                return redirect(_back_to_list(request.POST.get("next")))
     plan = diary_month.plan
     # ACC-1: the staff member reads the month's diary.
     access_log_record(
@@ -256,7 +261,7 @@ def verification_month(request, pk):
             "verification": verification,
             "form": form,
             "can_verify": policies.can_verify_hours(acting),
-            "next": request.GET.get("next", ""),
+            "next": _back_to_list(request.GET.get("next")),
         },
     )
 

@@ -186,3 +186,15 @@ def test_the_list_keeps_its_query_count(cast, client_for, django_assert_num_quer
     for name in ("Berta", "Cilda", "Dace"):
         _confirmed(school_plan(cast, name), OCTOBER, D(2026, 10, 7))
     pinned()
+
+
+def test_the_way_back_to_the_list_stays_on_this_site(cast, client_for, approved_month):
+    client = client_for(cast.staff)
+    url = f"/parbaude/{approved_month.pk}/"
+    for hostile in ("javascript:alert(1)", "https://example.com/", "//example.com/"):
+        page = client.get(url, {"next": hostile}).content.decode()
+        assert hostile not in page
+        response = client.post(url, {"outcome": "verified", "next": hostile})
+        assert response.url == "/parbaude/"
+    kept = "/parbaude/?statuss=approved"
+    assert client.post(url, {"outcome": "verified", "next": kept}).url == kept
