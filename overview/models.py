@@ -51,3 +51,29 @@ class ReportExport(ExportJob):
 
     def access_log_subject(self):
         return {"region_id": self.region_id}
+
+
+class AccessLogExport(ExportJob):
+    """ACC-1: the access log of the staff member's regions (or the country) between two days,
+    with an action or all, as a spreadsheet."""
+
+    since = models.DateField(_("from"))
+    until = models.DateField(_("to"))
+    action = models.CharField(_("action"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("access log export")
+        verbose_name_plural = _("access log exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(until__gte=models.F("since")), name="accesslog_export_period"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def original_name(self):
+        return f"piekluves-zurnals-{self.since:%Y-%m-%d}-{self.until:%Y-%m-%d}.{self.file_format}"

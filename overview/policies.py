@@ -5,7 +5,7 @@ from django.http import Http404
 from skola_kopiena.accounts.models import Role
 from skola_kopiena.accounts.permissions import register_download
 
-from .models import ReportExport
+from .models import AccessLogExport, ReportExport
 
 
 def can_see_overview(acting):
@@ -39,3 +39,19 @@ def _may_download_export(acting, export):
 
 
 register_download(ReportExport, "file", _may_download_export)
+
+
+def get_access_log_export_for(acting, pk):
+    """ACC-1: a person's access-log exports are their own, while their role still sees the
+    overview: anyone else's answers 404."""
+    export = AccessLogExport.objects.filter(pk=pk, requested_by=acting.user).first()
+    if export is None or not can_see_overview(acting):
+        raise Http404
+    return export
+
+
+def _may_download_access_log(acting, export):
+    return export.requested_by_id == acting.user.pk and can_see_overview(acting)
+
+
+register_download(AccessLogExport, "file", _may_download_access_log)

@@ -1,15 +1,21 @@
 """The reporting exports: support plans, hours per month and mentors of a semester or a school
-year, as sheets for `skola_kopiena.exports`. Learners appear by plan number and year of birth
-only (ACC-3); each sheet is read in a fixed number of queries, whatever its size."""
+year, and the access log, as sheets for `skola_kopiena.exports`. Learners appear by plan number
+and year of birth only (ACC-3); each sheet is read in a fixed number of queries, whatever its
+size."""
+
+import datetime
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from diary.models import DiaryMonth
 from iap.models import Plan
 from mentors.models import MAX_LEARNERS_PER_SEMESTER, Mentor
 from payroll.models import PayrollLine
+from skola_kopiena.accounts.permissions import access_log_for
 from skola_kopiena.collation import latvian
 from skola_kopiena.exports import DATE, INTEGER, MONTH, Column, Sheet
 from skola_kopiena.schools.models import Semester
@@ -217,3 +223,41 @@ SHEETS = {
 def report_sheets(export, acting):
     """The export's one sheet, for the regions the role that asked for it sees now."""
     return [SHEETS[export.kind](_region_ids(export, acting), _semesters(export))]
+
+
+def access_log_sheets(export, acting):
+    """ACC-1: who read which diary, evaluation or file, when and in which role, in the role's
+    regions (national staff: all), from the first to the last day of the export (Riga time)."""
+    start = timezone.make_aware(datetime.datetime.combine(export.since, datetime.time()))
+    end = timezone.make_aware(
+        datetime.datetime.combine(export.until + datetime.timedelta(days=1), datetime.time())
+    )
+    entries = access_log_for(acting).filter(at__gte=start, at__lt=end)
+    if export.action:
+        entries = entries.filter(action=export.action)
+    columns = [
+        Column(_("Time")),
+        Column(_("Reader")),
+        Column(_("Role")),
+        Column(_("What was done")),
+        Column(_("What was read")),
+        Column(_("Support plan No."), INTEGER),
+        Column(_("Mentor")),
+        Column(_("Month"), MONTH),
+        Column(_("Region")),
+    ]
+    rows = [
+        (
+            date_format(timezone.localtime(entry.at), "d.m.Y H:i:s"),
+            f"{entry.user} ({entry.user.email})",
+            str(entry.get_role_display()),
+            str(entry.get_action_display()),
+            entry.object_repr,
+            entry.plan_pk,
+            entry.mentor_name,
+            entry.month,
+            str(entry.region) if entry.region_id else "",
+        )
+        for entry in entries.select_related("user", "region").order_by("at", "pk")
+    ]
+    return [Sheet(_("Access log"), columns, rows)]

@@ -1,6 +1,7 @@
 """The project staff's overview ("Pārskats"): their regions side by side for a semester or a
 school year, each figure with its numbers in a table and a link to the list behind it."""
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluation.models import CLOSED_QUESTIONS, Answer, Evaluation
 from iap import policies as iap_policies
@@ -25,7 +26,7 @@ from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.schools.models import Region
 
 from . import charts, policies, records, selectors, services
-from .forms import ReportExportForm
+from .forms import AccessLogExportForm, ReportExportForm
 
 
 @dataclass
@@ -315,3 +316,33 @@ def mentor_record(request, pk):
     mentor = mentors_policies.get_mentor_for(request.acting, pk)
     record = records.mentor_record(mentor, request.user)
     return _record_response(request, mentor, record, f"mentors-{mentor.pk}.zip")
+
+
+@require_http_methods(["GET", "POST"])
+def access_log_export(request):
+    """ACC-1: the access log of the staff member's regions between two days, as a file."""
+    acting = request.acting
+    if not policies.can_see_overview(acting):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = AccessLogExportForm(
+        request.POST or None,
+        today=today,
+        initial={"since": today - datetime.timedelta(days=30), "until": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        export = services.access_log_export_request(
+            actor=request.user, acting=acting, **form.cleaned_data
+        )
+        return redirect("overview:access_log_export", export.pk)
+    return render(request, "overview/access_log_export.html", {"form": form})
+
+
+@require_GET
+def access_log_export_detail(request, pk):
+    export = policies.get_access_log_export_for(request.acting, pk)
+    return render(
+        request,
+        "overview/export.html",
+        {"export": export, "heading": _("Access log")},
+    )

@@ -156,6 +156,7 @@ def objects(cast):
         ),
         # APR-1: the school's learner, the youth centre's contract.
         "report": _report(cast),
+        "access_log": _access_log_export(cast),
         "youth": advance_plan(
             make_plan(cast.preparer, make_learner(cast.preparer, cast.school, first_name="Jānis")),
             preparer=cast.preparer,
@@ -184,6 +185,24 @@ def _report(cast):
     )
     build_report(report.pk)
     return report
+
+
+def _access_log_export(cast):
+    """The staff member's export of this month's access log, made."""
+    from overview import services as overview_services
+    from overview.tasks import build_access_log
+    from skola_kopiena.accounts.permissions import acting_for
+
+    export = overview_services.access_log_export_request(
+        actor=cast.staff,
+        acting=acting_for(cast.staff),
+        since=datetime.date(2026, 11, 1),
+        until=datetime.date(2026, 11, 25),
+        action="",
+        file_format="csv",
+    )
+    build_access_log(export.pk)
+    return export
 
 
 YOUTH_PLAN = expect(
@@ -363,6 +382,12 @@ def matrix(cast, objects):
         # The overview: project staff of their regions, national staff and administrators;
         # a report export is its requester's alone (ACC-2).
         ("/parskats/eksports/", POST_ONLY),
+        ("/piekluves-zurnals/eksports/", STAFF_ONLY),
+        (f"/piekluves-zurnals/eksporti/{objects['access_log'].pk}/", expect(404, staff=200)),
+        (
+            f"/faili/overview/accesslogexport/{objects['access_log'].pk}/file/",
+            expect(404, staff=200),
+        ),
         (f"/izglitojamie/{objects['plan'].learner_id}/pilns-ieraksts/", POST_ONLY),
         (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", POST_ONLY),
         (f"/parskats/eksporti/{objects['report'].pk}/", expect(404, staff=200)),
@@ -679,6 +704,7 @@ def portal_writes(cast, objects):
         (f"/stundas/{month.pk}/atvert/", {"staff", "admin"}),
         (f"/parbaude/{month.pk}/", {"staff"}),
         ("/parskats/eksports/", {"staff", "other_staff", "admin"}),
+        ("/piekluves-zurnals/eksports/", {"staff", "other_staff", "admin"}),
         (f"/izglitojamie/{learner.pk}/pilns-ieraksts/", {"staff", "admin"}),
         (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", {"staff", "admin"}),
         ("/izglitojamie/jauns/", preparer),
