@@ -349,6 +349,11 @@ class PlanFilterForm(forms.Form):
     modulis = forms.ChoiceField(
         label=_("Module"), choices=[("", _("All")), *Plan.Module.choices], required=False
     )
+    kategorija = forms.ChoiceField(
+        label=_("Module I category"),
+        choices=[("", _("All")), *Plan.Category.choices],
+        required=False,
+    )
     risks = forms.ChoiceField(
         label=_("Risk"), choices=[("", _("All")), *PlanRisk.Risk.choices], required=False
     )
@@ -376,6 +381,7 @@ class PlanFilterForm(forms.Form):
         return {
             "status": data.get("statuss") or None,
             "module": data.get("modulis") or None,
+            "category": data.get("kategorija") or None,
             "risk": data.get("risks") or None,
             "region": data.get("regions"),
             "municipality": data.get("pasvaldiba"),

@@ -22,6 +22,7 @@ def plan_list(
     status=None,
     semester_ids=None,
     module=None,
+    category=None,
     risk=None,
     region=None,
     municipality=None,
@@ -49,6 +50,8 @@ def plan_list(
         plans = plans.filter(status=status)
     if module:
         plans = plans.filter(module=module)
+    if category:
+        plans = plans.filter(category=category)
     if risk:
         plans = plans.filter(Exists(PlanRisk.objects.filter(plan=OuterRef("pk"), risk=risk)))
     if region:

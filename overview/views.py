@@ -109,7 +109,9 @@ def overview(request):
                 view.row(
                     category_label,
                     _sum(plans, lambda key, category=category: key[2] == category),
-                    lambda region, module=module: view.plans(region, modulis=module),
+                    lambda region, category=category: view.plans(
+                        region, modulis=Plan.Module.EARLY_LEAVING, kategorija=category
+                    ),
                     level=1,
                 )
                 for category, category_label in Plan.Category.choices

@@ -251,6 +251,8 @@ def test_the_plan_list_filters_as_the_figures_count(cast, client_for):
         return {plan.learner.first_name for plan in response.context["page"].object_list}
 
     assert names("modulis=I") == {"Pirmā"}
+    assert names("modulis=I&kategorija=c") == {"Pirmā"}
+    assert names("modulis=I&kategorija=a") == set()
     assert names("modulis=II&risks=learning_difficulties") == {"Anna"}
     assert names("risks=immigrant") == set()
     assert names(f"regions={region('vidzeme').pk}") == set()
