@@ -20,10 +20,6 @@ class ReportExportForm(forms.Form):
         ]
 
 
-# The log of a year at most in one file: a longer one is asked for in parts.
-ACCESS_LOG_MAX_DAYS = 366
-
-
 class AccessLogExportForm(forms.Form):
     since = forms.DateField(label=_("From"), widget=DateInput())
     until = forms.DateField(label=_("To"), widget=DateInput())
@@ -33,23 +29,3 @@ class AccessLogExportForm(forms.Form):
         required=False,
     )
     file_format = forms.ChoiceField(label=_("Format"), choices=AccessLogExport.Format.choices)
-
-    def __init__(self, *args, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until:
-            if until < since:
-                self.add_error("until", _("The last day comes after the first."))
-            elif until > self.today:
-                self.add_error("until", _("The log goes up to today."))
-            elif (until - since).days >= ACCESS_LOG_MAX_DAYS:
-                self.add_error(
-                    "until",
-                    _("At most %(n)s days in one file: ask for the rest in another.")
-                    % {"n": ACCESS_LOG_MAX_DAYS},
-                )
-        return data

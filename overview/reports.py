@@ -5,7 +5,7 @@ size."""
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,7 +22,7 @@ from skola_kopiena.schools.models import Semester
 
 from . import policies
 from .models import ReportExport
-from .selectors import PLAN_REGION
+from .selectors import ROW_REGION, of_regions
 
 COUNTED = [DiaryMonth.Status.CONFIRMED, DiaryMonth.Status.APPROVED]
 
@@ -40,17 +40,13 @@ def _region_ids(export, acting):
     return policies.overview_region_ids(acting)
 
 
-def _in(region_ids, prefix=""):
-    return Q() if region_ids is None else Q(**{f"{prefix}{PLAN_REGION}__in": region_ids})
-
-
 def _yes(value):
     return _("yes") if value else _("no")
 
 
 def plans_sheet(region_ids, semesters):
     plans = (
-        Plan.objects.filter(_in(region_ids), semester__in=semesters)
+        Plan.objects.filter(of_regions(region_ids), semester__in=semesters)
         .select_related(
             "learner__institution__municipality__region",
             "semester__school_year",
@@ -116,7 +112,7 @@ def hours_sheet(region_ids, semesters):
         .values("hours")
     )
     months = (
-        DiaryMonth.objects.filter(_in(region_ids, "plan__"), plan__semester__in=semesters)
+        DiaryMonth.objects.filter(of_regions(region_ids, ROW_REGION), plan__semester__in=semesters)
         .select_related(
             "plan__learner__institution__municipality__region",
             "plan__mentor",
@@ -171,7 +167,7 @@ def mentors_sheet(region_ids, semesters):
         .values("hours")
     )
     mentors = (
-        Mentor.objects.filter(Q() if region_ids is None else Q(region_id__in=region_ids))
+        Mentor.objects.filter(of_regions(region_ids, "region_id"))
         .select_related("region")
         .prefetch_related("municipalities")
         .annotate(

@@ -23,6 +23,8 @@ from skola_kopiena.schools.models import Municipality, Semester, hours_approval_
 
 # The region of a plan is its learner's school's.
 PLAN_REGION = "learner__institution__municipality__region_id"
+# That of a row of the plan (its risks, months, evaluations, payroll lines).
+ROW_REGION = f"plan__{PLAN_REGION}"
 
 
 # --- The period shown -----------------------------------------------------------------------
@@ -96,18 +98,17 @@ def period_choice(value, today):
 # --- Figures ----------------------------------------------------------------------------------
 
 
-def _in(region_ids, prefix=""):
-    """The plans (or their rows) of `region_ids`; None: of every region."""
-    if region_ids is None:
-        return Q()
-    return Q(**{f"{prefix}{PLAN_REGION}__in": region_ids})
+def of_regions(region_ids, path=PLAN_REGION):
+    """The rows whose region (at `path`: a plan's by default) is one of `region_ids`; None:
+    of every region."""
+    return Q() if region_ids is None else Q(**{f"{path}__in": region_ids})
 
 
 def plan_counts(region_ids, period):
     """Plans by region, status, module and module I category: {(region, status, module,
     category): n}."""
     rows = (
-        Plan.objects.filter(_in(region_ids), semester_id__in=period.semester_ids)
+        Plan.objects.filter(of_regions(region_ids), semester_id__in=period.semester_ids)
         .values("status", "module", "category", region=F(PLAN_REGION))
         .annotate(n=Count("pk"))
         .order_by()
@@ -119,9 +120,9 @@ def risk_counts(region_ids, period):
     """ELIG-4: the module II risks of the plans, by region: {(region, risk): n}."""
     rows = (
         PlanRisk.objects.filter(
-            _in(region_ids, "plan__"), plan__semester_id__in=period.semester_ids
+            of_regions(region_ids, ROW_REGION), plan__semester_id__in=period.semester_ids
         )
-        .values("risk", region=F(f"plan__{PLAN_REGION}"))
+        .values("risk", region=F(ROW_REGION))
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -133,7 +134,7 @@ def mentoring_in_period(region_ids, period):
     mentors who supported them, and per month the hours the plans planned (their monthly
     hours, in each month of their period up to a termination, IAP-7)."""
     plans = Plan.objects.filter(
-        _in(region_ids), semester_id__in=period.semester_ids, status__in=RAN_STATUSES
+        of_regions(region_ids), semester_id__in=period.semester_ids, status__in=RAN_STATUSES
     )
     last_day = Least(
         Coalesce("extended_until", "end_date"),
@@ -174,7 +175,7 @@ def mentor_load(region_ids, semester):
     6 learners in `semester`: {(region, learners): mentors}."""
     rows = (
         mentors_with_load(
-            Mentor.objects.filter(Q() if region_ids is None else Q(region_id__in=region_ids)),
+            Mentor.objects.filter(of_regions(region_ids, "region_id")),
             semester,
         )
         .filter(learner_count__gt=0)
@@ -192,12 +193,12 @@ def month_hours(region_ids, period):
     rows = (
         # The plans of the period first (their semester's index), then their months.
         DiaryMonth.objects.filter(
-            _in(region_ids, "plan__"),
+            of_regions(region_ids, ROW_REGION),
             plan__semester_id__in=period.semester_ids,
             month__gte=period.start,
             month__lte=period.end,
         )
-        .values("month", region=F(f"plan__{PLAN_REGION}"))
+        .values("month", region=F(ROW_REGION))
         .annotate(
             confirmed=Coalesce(Sum("hours", filter=Q(status__in=counted)), 0),
             approved=Coalesce(Sum("hours", filter=Q(status=DiaryMonth.Status.APPROVED)), 0),
@@ -212,12 +213,12 @@ def paid_hours(region_ids, period):
     lines under the month they belong to): {(region, month): hours}."""
     rows = (
         PayrollLine.objects.filter(
-            _in(region_ids, "plan__"),
+            of_regions(region_ids, ROW_REGION),
             plan__semester_id__in=period.semester_ids,
             month__gte=period.start,
             month__lte=period.end,
         )
-        .values("month", region=F(f"plan__{PLAN_REGION}"))
+        .values("month", region=F(ROW_REGION))
         .annotate(hours=Sum("hours"))
         .order_by()
     )
@@ -238,7 +239,9 @@ def months_waiting_by_employer(region_ids, today):
     """APR-1, APR-2: the employers with months waiting for approval, each with its oldest
     month's deadline and how many days it is late; the latest first."""
     rows = (
-        DiaryMonth.objects.filter(_in(region_ids, "plan__"), status=DiaryMonth.Status.CONFIRMED)
+        DiaryMonth.objects.filter(
+            of_regions(region_ids, ROW_REGION), status=DiaryMonth.Status.CONFIRMED
+        )
         .values(
             employer_id=F("plan__contract__employer_id"),
             name=F("plan__contract__employer__name"),
@@ -274,11 +277,11 @@ def evaluation_answers(region_ids, period):
     }
     rows = (
         Evaluation.objects.filter(
-            _in(region_ids, "plan__"),
+            of_regions(region_ids, ROW_REGION),
             plan__semester_id__in=period.semester_ids,
             submitted_at__isnull=False,
         )
-        .values(region=F(f"plan__{PLAN_REGION}"))
+        .values(region=F(ROW_REGION))
         .annotate(**counts)
         .order_by()
     )
@@ -322,7 +325,7 @@ def supply_and_demand(region_ids, semester):
         .values("n")
     )
     return list(
-        Municipality.objects.filter(Q() if region_ids is None else Q(region_id__in=region_ids))
+        Municipality.objects.filter(of_regions(region_ids, "region_id"))
         .select_related("region")
         .annotate(
             ready_mentors=Coalesce(Subquery(mentors), 0),

@@ -1,6 +1,8 @@
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from skola_kopiena.services import service
+from skola_kopiena.services import field_error, service
 
 from . import tasks
 from .models import AccessLogExport, ReportExport
@@ -24,10 +26,25 @@ def report_export_request(
     return export
 
 
+# The log of a year at most in one file: a longer one is asked for in parts.
+ACCESS_LOG_MAX_DAYS = 366
+
+
 @service
 def access_log_export_request(*, actor, acting, since, until, action, file_format):
-    """ACC-1: the access log of the role's regions between two days, made by a task after
-    commit."""
+    """ACC-1: the access log of the role's regions between two days (up to today, a year at
+    most), made by a task after commit."""
+    if until < since:
+        raise field_error("until", _("The last day comes after the first."), "period_order")
+    if until > timezone.localdate():
+        raise field_error("until", _("The log goes up to today."), "period_future")
+    if (until - since).days >= ACCESS_LOG_MAX_DAYS:
+        raise field_error(
+            "until",
+            _("At most %(n)s days in one file: ask for the rest in another.")
+            % {"n": ACCESS_LOG_MAX_DAYS},
+            "period_length",
+        )
     export = AccessLogExport.objects.create(
         requested_by=actor,
         membership=acting.membership,

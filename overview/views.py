@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from mentors.models import MAX_LEARNERS_PER_SEMESTER
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.permissions import can_export_records
 from skola_kopiena.accounts.services import access_log_record
+from skola_kopiena.forms import add_service_errors
 from skola_kopiena.schools.models import Region
 
 from . import charts, policies, records, selectors, services
@@ -329,14 +330,17 @@ def access_log_export(request):
     today = timezone.localdate()
     form = AccessLogExportForm(
         request.POST or None,
-        today=today,
         initial={"since": today - datetime.timedelta(days=30), "until": today},
     )
     if request.method == "POST" and form.is_valid():
-        export = services.access_log_export_request(
-            actor=request.user, acting=acting, **form.cleaned_data
-        )
-        return redirect("overview:access_log_export", export.pk)
+        try:
+            export = services.access_log_export_request(
+                actor=request.user, acting=acting, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("overview:access_log_export", export.pk)
     return render(request, "overview/access_log_export.html", {"form": form})
 
 

@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from diary.models import DiaryMonth, month_start, months_from
 from skola_kopiena.collation import latvian
+from skola_kopiena.schools.calendar import MENTORING_FIRST_DAY
 
 from .models import MonthVerification
 
-# CAL-1: mentoring, and so its hours, from January 2026.
-FIRST_MONTH = datetime.date(2026, 1, 1)
 SAMPLE_MAX = 50
 
 
@@ -57,10 +56,11 @@ class VerificationFilterForm(forms.Form):
         # One query for the choices, which also check the value given.
         employer_choices = employers.order_by(latvian("name")).values_list("pk", "name")
         self.fields["darba_devejs"].choices = [("", _("All employers")), *employer_choices]
+        # CAL-1: the months from the first month of mentoring to this one.
         this_month = month_start(today)
         self.fields["menesis"].choices = [("", _("This semester"))] + [
             (month.isoformat(), date_format(month, "F Y"))
-            for month in reversed(list(months_from(FIRST_MONTH, this_month)))
+            for month in reversed(list(months_from(MENTORING_FIRST_DAY, this_month)))
         ]
 
     def filters(self):

@@ -75,3 +75,22 @@ def test_only_staff_and_administrators_export_the_log(cast, client_for):
     assert build_access_log(export.pk)
     url = f"/piekluves-zurnals/eksporti/{export.pk}/"
     assert client_for(cast.other_staff).get(url).status_code == 404
+
+
+def test_the_service_refuses_a_period_the_form_did_not_check(cast):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from overview import services
+
+    with pytest.raises(ValidationError) as refused:
+        services.access_log_export_request(
+            actor=cast.staff,
+            acting=acting_for(cast.staff),
+            since=datetime.date(2026, 11, 10),
+            until=datetime.date(2026, 11, 1),
+            action="",
+            file_format="csv",
+        )
+    assert refused.value.error_dict["until"][0].code == "period_order"
+    assert not AccessLogExport.objects.exists()
