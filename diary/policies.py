@@ -15,7 +15,7 @@ from skola_kopiena.accounts.permissions import (
 
 from .models import DiaryMonth
 
-DIARY_FULL = "full"  # the mentor, project staff and administrators: every field
+DIARY_FULL = "full"  # the mentor, project staff, auditors and administrators: every field
 
 
 DIARY_APPROVAL = "approval"  # the employer's approver: date, time, hours, topic, scan
@@ -37,7 +37,7 @@ def diary_access(acting, plan):
     """How much of the plan's diary the acting role sees (None: nothing)."""
     if acting.has_role(Role.MENTOR):
         return DIARY_FULL if sees_whole_plan(acting, plan) else None
-    if acting.is_staff or acting.is_admin:
+    if acting.has_role(Role.STAFF, Role.AUDITOR, Role.ADMIN):
         return DIARY_FULL
     if acting.has_role(Role.APPROVER) and employs_plan_mentor(acting, plan):
         return DIARY_APPROVAL

@@ -13,7 +13,7 @@ from .models import Evaluation
 
 WRITES = "writes"  # the plan's mentor
 MANAGES = "manages"  # the plan's preparer: starts, reads, decides, closes
-READS = "reads"  # project staff and administrators
+READS = "reads"  # project staff, auditors and administrators
 
 
 def evaluation_access(acting, plan):
@@ -22,7 +22,7 @@ def evaluation_access(acting, plan):
         return WRITES if sees_whole_plan(acting, plan) else None
     if can_edit_plan(acting, plan):
         return MANAGES
-    if acting.is_staff or acting.is_admin:
+    if acting.has_role(Role.STAFF, Role.AUDITOR, Role.ADMIN):
         return READS
     return None
 

@@ -339,6 +339,19 @@ class ExtendForm(forms.Form):
     order_file = PrivateUploadField(label=_("Copy of the head's order"))
 
 
+class AuditGrantForm(forms.Form):
+    auditor = forms.ModelChoiceField(label=_("Auditor"), queryset=None)
+    until = forms.DateField(
+        label=_("Until"),
+        widget=DateInput(),
+        help_text=_("The last day the auditor reads the plan; the access lapses after it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = services.auditors().order_by("last_name", "first_name")
+
+
 class PlanFilterForm(forms.Form):
     """The plan list's filters besides the semester, as the overview's figures link to them
     (`?statuss=…&modulis=…`); a value that is not valid filters nothing."""

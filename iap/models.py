@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from skola_kopiena.files.fields import PrivateFileField
@@ -249,6 +250,8 @@ class Plan(models.Model):
         verbose_name = _("support plan")
         verbose_name_plural = _("support plans")
         ordering = ["-semester__start_date", "learner__last_name"]
+        # Given per plan (django-guardian), to an auditor for an on-the-spot check: AuditGrant.
+        permissions = [("audit_plan", _("May read the plan for an on-the-spot check"))]
         indexes = [
             # A semester's plans in name order, or counted by status: the lists and the
             # dashboards read their ids, learners and statuses from this index alone.
@@ -458,3 +461,37 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.mentor} → {self.plan}"
+
+
+class AuditGrant(UserObjectPermissionBase):
+    """An auditor's access to one plan for an on-the-spot check: django-guardian's per-object
+    permission `iap.audit_plan`, given by project staff of the plan's region until an end
+    date, after which it lapses. The portal's plan scope reads the end date
+    (`iap.policies.audited_plan_ids`); guardian's own checker, which knows no end date, is
+    never asked."""
+
+    content_object = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="audit_grants", verbose_name=_("support plan")
+    )
+    until = models.DateField(_("until"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("auditor's access to a plan")
+        verbose_name_plural = _("auditors' access to plans")
+        ordering = ["-until", "id"]
+        # The auditor's plans still granted today, read on every request they make.
+        indexes = [models.Index(fields=["user", "until"], name="auditgrant_by_user")]
+
+    def __str__(self):
+        return f"{self.user} → {self.content_object}"
+
+    def lapsed(self, today):
+        return self.until < today

@@ -4,6 +4,7 @@ AGR, ACC), on the shared scopes of `skola_kopiena.accounts.permissions`."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 
 from mentors.models import Contract
 from skola_kopiena.accounts.models import Role
@@ -16,13 +17,24 @@ from skola_kopiena.accounts.permissions import (
     require_role,
 )
 
-from .models import Invitation, Learner, Plan
+from .models import AuditGrant, Invitation, Learner, Plan
+
+
+def audited_plan_ids(acting):
+    """The plans granted to the acting auditor one by one whose grant has not lapsed (its
+    end date is today or later), as a subquery."""
+    return AuditGrant.objects.filter(user=acting.user, until__gte=timezone.localdate()).values(
+        "content_object_id"
+    )
 
 
 def learners_for(acting):
     learners = Learner.objects.select_related("institution")
     if acting.has_role(Role.PREPARER, Role.APPROVER):
         return learners.filter(institution_id=acting.institution_id)
+    if acting.is_auditor and not acting.is_national:
+        granted = Plan.objects.filter(pk__in=audited_plan_ids(acting)).values("learner_id")
+        return in_regions(learners, acting, "institution") | learners.filter(pk__in=granted)
     return in_regions(learners, acting, "institution")
 
 
@@ -36,7 +48,7 @@ def get_learner_for(acting, pk, write=False):
 
 
 def can_read_learners(acting):
-    return acting.has_role(Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN)
+    return acting.has_role(Role.PREPARER, Role.APPROVER, Role.STAFF, Role.AUDITOR, Role.ADMIN)
 
 
 def can_register_learners(acting):
@@ -64,6 +76,11 @@ def plans_for(acting):
             plan=OuterRef("pk"), mentor__user=acting.user, status=Invitation.Status.PENDING
         )
         return plans.filter(Q(mentor__user=acting.user) | Exists(invited))
+    if acting.is_auditor and not acting.is_national:
+        # The auditor's regions, and the plans staff granted them for an on-the-spot check.
+        return in_regions(plans, acting, "learner__institution") | plans.filter(
+            pk__in=audited_plan_ids(acting)
+        )
     return in_regions(plans, acting, "learner__institution")
 
 
@@ -123,6 +140,29 @@ def plan_documents_for(acting, plan):
     return PLAN_DOCUMENTS
 
 
+def can_grant_audit(acting, plan):
+    """Project staff of the plan's region (national staff, administrators) grant an auditor
+    the plan for an on-the-spot check. Call only with a plan from `plans_for(acting)`."""
+    return acting.is_staff or acting.is_admin
+
+
+def audit_grants_for(acting, plan):
+    """The plan's grants to auditors, shown to those who give them."""
+    if not can_grant_audit(acting, plan):
+        return AuditGrant.objects.none()
+    return plan.audit_grants.select_related("user", "granted_by")
+
+
+def get_audit_grant_for(acting, plan, pk):
+    """A grant of a plan the acting staff member keeps: 403 to others, 404 for another plan's."""
+    if not can_grant_audit(acting, plan):
+        raise PermissionDenied
+    grant = audit_grants_for(acting, plan).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
 def invitations_for(acting):
     if not acting.has_role(Role.MENTOR):
         return Invitation.objects.none()
@@ -141,7 +181,7 @@ def of_readable_plans(acting, rows):
     """`rows` (a queryset of a model with a `plan`) of the plans the acting role may read.
     Staff's scope is put straight on the rows' own joins, so that the whole country's list is
     the whole table, unfiltered."""
-    if acting.is_staff or acting.is_admin:
+    if acting.is_staff or acting.is_admin or (acting.is_auditor and acting.is_national):
         return in_regions(rows, acting, "plan__learner__institution")
     return rows.filter(plan__in=plans_for(acting).values("pk"))
 

@@ -12,7 +12,7 @@ from skola_kopiena.collation import latvian
 from skola_kopiena.schools.models import Municipality, Semester
 
 from . import policies
-from .models import RAN_STATUSES, Invitation, Learner, Plan, PlanRisk
+from .models import RAN_STATUSES, AuditGrant, Invitation, Learner, Plan, PlanRisk
 from .policies import PLAN_FILES
 
 
@@ -65,6 +65,17 @@ def plan_list(
     if semester_ids is not None:
         plans = plans.filter(semester_id__in=semester_ids)
     return plans
+
+
+def audit_grants_of(acting):
+    """The plans granted to the acting auditor for an on-the-spot check, still in force."""
+    if not acting.is_auditor:
+        return AuditGrant.objects.none()
+    return (
+        AuditGrant.objects.filter(user=acting.user, until__gte=timezone.localdate())
+        .select_related("content_object__learner", "content_object__semester")
+        .order_by("until", "id")
+    )
 
 
 def approval_queue(acting):

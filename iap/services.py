@@ -3,6 +3,7 @@ transaction and raises ValidationError with the rule ID as its code."""
 
 import datetime
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from mentors.models import MAX_LEARNERS_PER_SEMESTER, Contract, Mentor
 from mentors.services import allowed_employers
+from skola_kopiena.accounts.models import Role, User
 from skola_kopiena.schools.calendar import (
     MENTORING_FIRST_DAY,
     PROJECT_LAST_DAY,
@@ -22,7 +24,7 @@ from skola_kopiena.schools.models import Institution
 from skola_kopiena.services import field_error, refused_by_constraint, service
 
 from . import tasks
-from .models import MIN_AGE, Invitation, Learner, Plan, PlanRisk, SupportMeasure
+from .models import MIN_AGE, AuditGrant, Invitation, Learner, Plan, PlanRisk, SupportMeasure
 
 # --- Learners -----------------------------------------------------------------------------
 
@@ -782,3 +784,58 @@ def plan_allows_mentoring(plan, day: datetime.date):
         % {"date": date_format(plan.end_date)},
         "CAL-3",
     )
+
+
+# --- On-the-spot checks: an auditor's access to one plan ----------------------------------
+
+# A grant is for a check, not a standing role: a year at most, then granted again.
+AUDIT_GRANT_MAX_DAYS = 366
+
+
+def auditors():
+    """The accounts that may be granted a plan: those with an active auditor role."""
+    return User.objects.filter(
+        is_active=True, memberships__role=Role.AUDITOR, memberships__is_active=True
+    ).distinct()
+
+
+@service
+def audit_grant_give(*, actor, plan, auditor, until):
+    """Give an auditor the plan (its learner, diary, scans, approvals, evaluation) to read
+    until `until`, through django-guardian's per-object permission `iap.audit_plan`. A plan
+    granted again to the same auditor keeps one grant with the new end date."""
+    today = timezone.localdate()
+    if until < today:
+        raise field_error("until", _("The end date cannot be in the past."), "grant_past")
+    if (until - today).days > AUDIT_GRANT_MAX_DAYS:
+        raise field_error(
+            "until",
+            _("A plan is granted for %(n)s days at most: grant it again later.")
+            % {"n": AUDIT_GRANT_MAX_DAYS},
+            "grant_length",
+        )
+    if not auditors().filter(pk=auditor.pk).exists():
+        raise field_error("auditor", _("Choose a person with the auditor's role."), "not_auditor")
+    permission = Permission.objects.get(codename="audit_plan", content_type__app_label="iap")
+    grant = (
+        AuditGrant.objects.select_for_update()
+        .filter(user=auditor, permission=permission, content_object=plan)
+        .first()
+    ) or AuditGrant(user=auditor, permission=permission, content_object=plan)
+    grant.until = until
+    grant.granted_by = actor
+    grant.full_clean(exclude=["granted_by"])
+    grant.save()
+    return grant
+
+
+@service
+def audit_grant_end(*, actor, grant):
+    """End the grant at once: its end date becomes yesterday, so that the auditor's next
+    request no longer reads the plan; the grant and its history (who ended it) stay."""
+    grant = AuditGrant.objects.select_for_update().get(pk=grant.pk)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if grant.until > yesterday:
+        grant.until = yesterday
+        grant.save()
+    return grant

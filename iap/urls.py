@@ -33,6 +33,12 @@ urlpatterns = [
     path("iap/<id:pk>/stundas/", views.plan_hours, name="plan_hours"),
     path("iap/<id:pk>/partraukt/", views.plan_terminate, name="plan_terminate"),
     path("iap/<id:pk>/pagarinat/", views.plan_extend, name="plan_extend"),
+    path("iap/<id:pk>/revidenti/", views.plan_audit, name="plan_audit"),
+    path(
+        "iap/<id:pk>/revidenti/<id:grant_pk>/beigt/",
+        views.audit_grant_end,
+        name="audit_grant_end",
+    ),
     path("uzaicinajumi/", views.invitation_list, name="invitations"),
     path("uzaicinajumi/<id:pk>/", views.invitation_detail, name="invitation"),
 ]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from . import policies, selectors, services
 from .forms import (
     AgreementForm,
     AnswerForm,
+    AuditGrantForm,
     ContractChoiceForm,
     ContractForm,
     DecisionForm,
@@ -235,8 +237,43 @@ def plan_detail(request, pk):
         "decision_form": DecisionForm(),
         "is_mentor": acting.has_role(Role.MENTOR),
         "documents": policies.plan_documents_for(acting, plan),
+        "can_grant_audit": policies.can_grant_audit(acting, plan),
     }
     return render(request, "iap/plan_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_audit(request, pk):
+    """An on-the-spot check: project staff grant an auditor this plan until an end date."""
+    acting = request.acting
+    plan = policies.get_plan_for(acting, pk)
+    if not policies.can_grant_audit(acting, plan):
+        raise PermissionDenied
+    form = AuditGrantForm(request.POST or None)
+    response = _service_form(
+        request,
+        form,
+        lambda data: services.audit_grant_give(actor=request.user, plan=plan, **data),
+        _("The auditor may read the plan until the end date."),
+        ("iap:plan_audit", plan.pk),
+    )
+    context = {
+        "plan": plan,
+        "form": form,
+        "grants": policies.audit_grants_for(acting, plan),
+        "today": timezone.localdate(),
+    }
+    return response or render(request, "iap/plan_audit.html", context)
+
+
+@require_POST
+def audit_grant_end(request, pk, grant_pk):
+    acting = request.acting
+    plan = policies.get_plan_for(acting, pk)
+    grant = policies.get_audit_grant_for(acting, plan, grant_pk)
+    services.audit_grant_end(actor=request.user, grant=grant)
+    messages.success(request, _("The auditor no longer reads the plan."))
+    return redirect("iap:plan_audit", pk=plan.pk)
 
 
 @require_POST

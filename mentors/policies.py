@@ -21,8 +21,9 @@ REGISTRY_MANAGERS = (Role.STAFF, Role.ADMIN)
 
 
 def can_search_registry(acting):
-    # REG-2: preparers search the registry; mentors never see other mentors.
-    return acting.has_role(Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN)
+    # REG-2: preparers search the registry; mentors never see other mentors; auditors read
+    # their regions' entries (an auditor of granted plans only has none).
+    return acting.has_role(Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN) or acting.oversees
 
 
 def mentors_for(acting):
@@ -30,7 +31,7 @@ def mentors_for(acting):
     mentors = Mentor.objects.all()
     if acting.is_national:
         return mentors
-    if acting.is_staff:
+    if acting.oversees:
         return mentors.filter(region_id__in=acting.region_ids)
     if acting.has_role(Role.PREPARER, Role.APPROVER):
         return mentors.searchable()

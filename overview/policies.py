@@ -2,16 +2,15 @@
 
 from django.http import Http404
 
-from skola_kopiena.accounts.models import Role
 from skola_kopiena.accounts.permissions import register_download
 
 from .models import AccessLogExport, ReportExport
 
 
 def can_see_overview(acting):
-    """Project staff follow their regions (several, for a coordinator of several), national
-    staff and administrators the whole country."""
-    return acting.has_role(Role.STAFF, Role.ADMIN)
+    """Project staff and auditors follow their regions (several, for a coordinator of
+    several), national ones and administrators the whole country."""
+    return acting.oversees or acting.is_admin
 
 
 def overview_region_ids(acting):

@@ -27,14 +27,14 @@ def sees_own_pay(acting):
 
 
 def sees_payroll(acting):
-    return acting.has_role(Role.APPROVER, Role.STAFF, Role.ADMIN)
+    return acting.has_role(Role.APPROVER) or acting.oversees or acting.is_admin
 
 
 def payroll_employers_for(acting):
     """The employers whose payroll the acting role sees."""
     if acting.has_role(Role.APPROVER):
         return Institution.objects.filter(pk=acting.institution_id)
-    if acting.has_role(Role.STAFF, Role.ADMIN):
+    if acting.oversees or acting.is_admin:
         return institutions_for(acting)
     return Institution.objects.none()
 
@@ -63,7 +63,7 @@ def export_regions(acting):
     the whole country (national staff and administrators)."""
     if acting.is_national:
         return [None]
-    if acting.is_staff:
+    if acting.oversees:
         return sorted(acting.region_ids)
     return []
 

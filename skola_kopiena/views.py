@@ -58,7 +58,7 @@ def dashboard(request):
         )
         evaluations = evaluation_policies.own_evaluations(acting)
         context["evaluations_waiting"] = evaluation_selectors.waiting_count(evaluations)
-    if acting.has_role(Role.PREPARER, Role.STAFF, Role.ADMIN):
+    if acting.has_role(Role.PREPARER, Role.STAFF, Role.ADMIN) or acting.oversees:
         # The plans of this and later semesters, as the plan list shows them by default.
         in_play = semester_choice(None).shown_ids
         context["plan_counts"] = {
@@ -74,13 +74,16 @@ def dashboard(request):
         context["months_to_approve"] = diary_selectors.employer_months_waiting(
             acting.membership.institution, timezone.localdate()
         )
+    if acting.is_auditor:
+        context["audit_grants"] = iap_selectors.audit_grants_of(acting)
+    if acting.oversees or acting.is_admin:
+        context["months_waiting"] = diary_selectors.months_waiting_for_approval(
+            acting, timezone.localdate()
+        )
     if acting.has_role(Role.STAFF, Role.ADMIN):
         context["pending_change_requests"] = mentor_selectors.change_requests_pending(
             acting
         ).count()
-        context["months_waiting"] = diary_selectors.months_waiting_for_approval(
-            acting, timezone.localdate()
-        )
     return render(request, "dashboard.html", context)
 
 

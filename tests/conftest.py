@@ -23,7 +23,8 @@ from .factories import (
 
 @pytest.fixture
 def cast(db):
-    """Mentors, school staff of two schools, approvers, staff of two regions, admin, outsider."""
+    """Mentors, school staff of two schools, approvers, staff of two regions, auditors, admin,
+    outsider."""
     riga, vidzeme = region("riga"), region("vidzeme")
     school = InstitutionFactory(name="Rīgas 1. vidusskola", municipality=municipality("Rīga"))
     other_school = InstitutionFactory(
@@ -72,6 +73,13 @@ def cast(db):
     give_role(admin, Role.ADMIN)
     give_totp(admin)
     outsider = UserFactory(email="svesais@example.lv")
+    # Auditors: one of the Rīga region; one who reads only the plans staff grant them.
+    auditor = UserFactory(email="revidents@example.lv")
+    give_role(auditor, Role.AUDITOR, region=riga)
+    give_totp(auditor)
+    sample_auditor = UserFactory(email="parbauditajs@example.lv")
+    give_role(sample_auditor, Role.AUDITOR, sample_only=True)
+    give_totp(sample_auditor)
 
     return SimpleNamespace(
         riga=riga,
@@ -91,6 +99,8 @@ def cast(db):
         other_staff=other_staff,
         admin=admin,
         outsider=outsider,
+        auditor=auditor,
+        sample_auditor=sample_auditor,
     )
 
 

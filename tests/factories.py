@@ -59,9 +59,9 @@ class MentorFactory(factory.django.DjangoModelFactory):
             obj.municipalities.set(extracted or [municipality("Rīga")])
 
 
-def give_role(user, role, *, institution=None, region=None):
+def give_role(user, role, *, institution=None, region=None, sample_only=False):
     return RoleMembership.objects.create(
-        user=user, role=role, institution=institution, region=region
+        user=user, role=role, institution=institution, region=region, sample_only=sample_only
     )
 
 

@@ -38,6 +38,8 @@ ROLES = [
     "youth_approver",
     "staff",
     "other_staff",
+    "auditor",
+    "sample_auditor",
     "admin",
 ]
 
@@ -49,16 +51,46 @@ def expect(default, **overrides):
 
 
 STAFF_ONLY = expect(403, staff=200, other_staff=200, admin=200)
-# A draft plan: the learner's school writes; Rīga's staff, admins and its mentor read; the
-# approver sees plans from their submission on, so a draft is 404 to them like to outsiders.
-PLAN_WRITE = expect(404, preparer=200, staff=403, admin=403, mentor=403)
-PLAN_READ = expect(404, preparer=200, staff=200, admin=200, mentor=200)
-LEARNER_WRITE = expect(404, preparer=200, approver=403, staff=403, admin=403)
-DIARY_READ = expect(404, mentor=200, preparer=200, approver=200, staff=200, admin=200)
-DIARY_READ_REDIRECT = expect(404, mentor=302, preparer=302, approver=302, staff=302, admin=302)
-DIARY_WRITE = expect(404, mentor=200, preparer=403, approver=403, staff=403, admin=403)
+# What project staff read, the auditor of a region reads too (the roles table); the auditor
+# of granted plans only reads those plans, and nothing of a region.
+OVERSEERS = STAFF_ONLY | {"auditor": 200}
+# A draft plan: the learner's school writes; Rīga's staff, auditor, admins and its mentor
+# read; the approver sees plans from their submission on, so a draft is 404 to them like to
+# outsiders, and to the auditor whom it was not granted.
+PLAN_WRITE = expect(404, preparer=200, staff=403, auditor=403, admin=403, mentor=403)
+PLAN_READ = expect(404, preparer=200, staff=200, auditor=200, admin=200, mentor=200)
+LEARNER_WRITE = expect(404, preparer=200, approver=403, staff=403, auditor=403, admin=403)
+# The active plan, granted to the sample auditor for an on-the-spot check.
+DIARY_READ = expect(
+    404,
+    mentor=200,
+    preparer=200,
+    approver=200,
+    staff=200,
+    auditor=200,
+    sample_auditor=200,
+    admin=200,
+)
+DIARY_READ_REDIRECT = {role: 302 if code == 200 else code for role, code in DIARY_READ.items()}
+DIARY_WRITE = expect(
+    404,
+    mentor=200,
+    preparer=403,
+    approver=403,
+    staff=403,
+    auditor=403,
+    sample_auditor=403,
+    admin=403,
+)
 SEARCHERS = expect(
-    403, preparer=200, approver=200, youth_approver=200, staff=200, other_staff=200, admin=200
+    403,
+    preparer=200,
+    approver=200,
+    youth_approver=200,
+    staff=200,
+    other_staff=200,
+    auditor=200,
+    admin=200,
 )
 MENTOR_ONLY = expect(403, mentor=200)
 ANY_ROLE = expect(200)
@@ -138,7 +170,14 @@ def objects(cast):
     signup = supervision_services.signup_create(
         actor=cast.mentor_user, mentor=cast.mentor, session=session
     )
+    grant = services.audit_grant_give(
+        actor=cast.staff,
+        plan=active,
+        auditor=cast.sample_auditor,
+        until=datetime.date(2026, 12, 31),
+    )
     return {
+        "grant": grant,
         "session": session,
         "signup": signup,
         "rate": rate,
@@ -206,7 +245,14 @@ def _access_log_export(cast):
 
 
 YOUTH_PLAN = expect(
-    404, preparer=200, approver=200, youth_approver=200, staff=200, admin=200, mentor=200
+    404,
+    preparer=200,
+    approver=200,
+    youth_approver=200,
+    staff=200,
+    auditor=200,
+    admin=200,
+    mentor=200,
 )
 
 
@@ -231,6 +277,7 @@ def matrix(cast, objects):
                 youth_approver=200,
                 staff=200,
                 other_staff=404,
+                auditor=200,
                 admin=200,
             ),
         ),
@@ -261,7 +308,15 @@ def matrix(cast, objects):
         (f"/stundas/{objects['month'].pk}/atvert/", POST_ONLY),
         (
             f"/faili/diary/diarymonth/{objects['month'].pk}/timesheet_scan/",
-            expect(404, mentor=200, approver=200, staff=200, admin=200),
+            expect(
+                404,
+                mentor=200,
+                approver=200,
+                staff=200,
+                auditor=200,
+                sample_auditor=200,
+                admin=200,
+            ),
         ),
         (
             "/izglitojamie/",
@@ -272,13 +327,15 @@ def matrix(cast, objects):
                 youth_approver=200,
                 staff=200,
                 other_staff=200,
+                auditor=200,
+                sample_auditor=200,
                 admin=200,
             ),
         ),
         ("/izglitojamie/jauns/", expect(403, preparer=200)),
         (
             f"/izglitojamie/{learner.pk}/",
-            expect(404, preparer=200, approver=200, staff=200, admin=200),
+            expect(404, preparer=200, approver=200, staff=200, auditor=200, admin=200),
         ),
         (f"/izglitojamie/{learner.pk}/labot/", LEARNER_WRITE),
         (f"/izglitojamie/{learner.pk}/iap/jauns/", LEARNER_WRITE),
@@ -299,26 +356,31 @@ def matrix(cast, objects):
         (f"/iap/{plan.pk}/stundas/", PLAN_WRITE),
         (f"/iap/{plan.pk}/partraukt/", PLAN_WRITE),
         (f"/iap/{plan.pk}/pagarinat/", PLAN_WRITE),
+        # On-the-spot checks: staff of the plan's region grant it to an auditor one by one.
+        (
+            f"/iap/{plan.pk}/revidenti/",
+            expect(404, preparer=403, mentor=403, staff=200, auditor=403, admin=200),
+        ),
+        (f"/iap/{active.pk}/revidenti/{objects['grant'].pk}/beigt/", POST_ONLY),
         ("/uzaicinajumi/", MENTOR_ONLY),
         (f"/uzaicinajumi/{objects['invitation'].pk}/", expect(403, mentor=200)),
         (
             f"/faili/iap/plan/{plan.pk}/application_file/",
-            expect(404, preparer=200, staff=200, admin=200),
+            expect(404, preparer=200, staff=200, auditor=200, admin=200),
         ),
         (
             f"/faili/iap/plan/{plan.pk}/agreement_scan/",
-            expect(404, preparer=200, staff=200, admin=200, mentor=200),
+            expect(404, preparer=200, staff=200, auditor=200, admin=200, mentor=200),
         ),
         (
             f"/faili/mentors/contract/{plan.contract_id}/signed_file/",
-            expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200),
+            expect(
+                404, preparer=200, approver=200, staff=200, auditor=200, admin=200, mentor=200
+            ),
         ),
         ("/admin/", expect(302, staff=200, other_staff=200, admin=200)),
         # From its submission on, the plan is the approver's to read.
-        (
-            f"/iap/{active.pk}/",
-            expect(404, preparer=200, approver=200, staff=200, admin=200, mentor=200),
-        ),
+        (f"/iap/{active.pk}/", DIARY_READ),
         # APR-1: the youth centre employs the mentor of a school's learner: its approver sees
         # the plan and its months to approve, not the plan's documents; the school's approver
         # sees the month totals only.
@@ -335,7 +397,16 @@ def matrix(cast, objects):
         # read it; the approver does not see it (EVA, ACC-1).
         (
             f"/iap/{active.pk}/izvertesana/",
-            expect(404, mentor=200, preparer=200, approver=403, staff=200, admin=200),
+            expect(
+                404,
+                mentor=200,
+                preparer=200,
+                approver=403,
+                staff=200,
+                auditor=200,
+                sample_auditor=200,
+                admin=200,
+            ),
         ),
         (f"/iap/{active.pk}/izvertesana/sakt/", POST_ONLY),
         (f"/iap/{active.pk}/izvertesana/lemums/", POST_ONLY),
@@ -356,7 +427,7 @@ def matrix(cast, objects):
         # staff their region's (PAY-3); a preparer never sees pay.
         ("/samaksa/", MENTOR_ONLY),
         ("/darba-samaksa/", PAYROLL_READERS | {"approver": 302, "youth_approver": 302}),
-        ("/darba-samaksa/2026-10/", STAFF_ONLY),
+        ("/darba-samaksa/2026-10/", OVERSEERS),
         ("/darba-samaksa/2026-10/eksports/", POST_ONLY),
         (f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/", SCHOOL_PAYROLL),
         (
@@ -372,17 +443,17 @@ def matrix(cast, objects):
         ),
         # APR-4: checking the hours: project staff of the month's region (another region's
         # month is 404), and administrators, who read but do not check.
-        ("/parbaude/", STAFF_ONLY),
-        ("/parbaude/?paraugs=3&sekla=7", STAFF_ONLY),
-        ("/parbaude/konstatejumi/", STAFF_ONLY),
+        ("/parbaude/", OVERSEERS),
+        ("/parbaude/?paraugs=3&sekla=7", OVERSEERS),
+        ("/parbaude/konstatejumi/", OVERSEERS),
         (
             f"/parbaude/{objects['month'].pk}/",
-            expect(403, staff=200, other_staff=404, admin=200),
+            expect(403, staff=200, other_staff=404, auditor=200, admin=200),
         ),
         # The overview: project staff of their regions, national staff and administrators;
         # a report export is its requester's alone (ACC-2).
         ("/parskats/eksports/", POST_ONLY),
-        ("/piekluves-zurnals/eksports/", STAFF_ONLY),
+        ("/piekluves-zurnals/eksports/", OVERSEERS),
         (f"/piekluves-zurnals/eksporti/{objects['access_log'].pk}/", expect(404, staff=200)),
         (
             f"/faili/overview/accesslogexport/{objects['access_log'].pk}/file/",
@@ -392,14 +463,14 @@ def matrix(cast, objects):
         (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", POST_ONLY),
         (f"/parskats/eksporti/{objects['report'].pk}/", expect(404, staff=200)),
         (f"/faili/overview/reportexport/{objects['report'].pk}/file/", expect(404, staff=200)),
-        ("/parskats/", STAFF_ONLY),
-        ("/parskats/?periods=gads-1", STAFF_ONLY),
+        ("/parskats/", OVERSEERS),
+        ("/parskats/?periods=gads-1", OVERSEERS),
     ]
 
 
-PAYROLL_READERS = expect(403, staff=302, other_staff=302, admin=302)
+PAYROLL_READERS = expect(403, staff=302, other_staff=302, auditor=302, admin=302)
 SCHOOL_PAYROLL = expect(
-    403, approver=200, youth_approver=404, staff=200, other_staff=404, admin=200
+    403, approver=200, youth_approver=404, staff=200, other_staff=404, auditor=200, admin=200
 )
 
 
@@ -703,10 +774,13 @@ def portal_writes(cast, objects):
         (f"/stundas/{month.pk}/lemums/", {"approver"}),
         (f"/stundas/{month.pk}/atvert/", {"staff", "admin"}),
         (f"/parbaude/{month.pk}/", {"staff"}),
-        ("/parskats/eksports/", {"staff", "other_staff", "admin"}),
-        ("/piekluves-zurnals/eksports/", {"staff", "other_staff", "admin"}),
-        (f"/izglitojamie/{learner.pk}/pilns-ieraksts/", {"staff", "admin"}),
-        (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", {"staff", "admin"}),
+        # Exports are reads: the auditor makes them too.
+        ("/parskats/eksports/", {"staff", "other_staff", "auditor", "admin"}),
+        ("/piekluves-zurnals/eksports/", {"staff", "other_staff", "auditor", "admin"}),
+        (f"/izglitojamie/{learner.pk}/pilns-ieraksts/", {"staff", "auditor", "admin"}),
+        (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", {"staff", "auditor", "admin"}),
+        (f"/iap/{plan.pk}/revidenti/", {"staff", "admin"}),
+        (f"/iap/{active.pk}/revidenti/{objects['grant'].pk}/beigt/", {"staff", "admin"}),
         ("/izglitojamie/jauns/", preparer),
         (f"/izglitojamie/{learner.pk}/labot/", preparer),
         (f"/izglitojamie/{learner.pk}/iap/jauns/", preparer),
@@ -731,11 +805,11 @@ def portal_writes(cast, objects):
         (f"/supervizijas/{objects['session'].pk}/pieteikties/", mentor),
         (f"/supervizijas/{objects['session'].pk}/atteikt/", mentor),
         (f"/supervizijas/{objects['session'].pk}/apmeklejums/", {"staff", "admin"}),
-        ("/darba-samaksa/2026-10/eksports/", {"staff", "other_staff", "admin"}),
+        ("/darba-samaksa/2026-10/eksports/", {"staff", "other_staff", "auditor", "admin"}),
         (f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/slegt/", {"approver"}),
         (
             f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/eksports/",
-            {"approver", "staff", "admin"},
+            {"approver", "staff", "auditor", "admin"},
         ),
     ]
 

@@ -1,16 +1,16 @@
 """Who checks the hours against the diary (APR-4)."""
 
 from diary.policies import diary_months_for
-from skola_kopiena.accounts.models import Role
 
 
 def can_see_verification(acting):
-    """APR-4: project staff of the month's region, national staff and administrators."""
-    return acting.has_role(Role.STAFF, Role.ADMIN)
+    """APR-4: project staff and auditors of the month's region, national ones and
+    administrators."""
+    return acting.oversees or acting.is_admin
 
 
 def can_verify_hours(acting):
-    """APR-4: project staff verify; administrators read what they found."""
+    """APR-4: project staff verify; auditors and administrators read what they found."""
     return acting.is_staff
 
 

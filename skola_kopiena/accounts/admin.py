@@ -54,7 +54,7 @@ class PortalAuthenticatorAdmin(ScopedAdminMixin, AuthenticatorAdmin):
 class RoleMembershipForm(forms.ModelForm):
     class Meta:
         model = RoleMembership
-        fields = ["role", "institution", "region", "is_active"]
+        fields = ["role", "institution", "region", "sample_only", "is_active"]
 
     def clean_role(self):
         role = self.cleaned_data["role"]

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .services import access_log_auditor_page
 
 ACTIVE_ROLE_SESSION_KEY = "active_membership_id"
 LOGGED_IN_AT_SESSION_KEY = "logged_in_at"
@@ -74,6 +75,21 @@ class ActiveRoleMiddleware:
         return self.get_response(request)
 
 
+class AuditorReadLogMiddleware:
+    """ACC-1: every page an auditor reads is in the access log (after the view, so that only
+    what was shown to them is logged)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        acting = getattr(request, "acting", permissions.NOBODY)
+        if acting.is_auditor and request.method in ("GET", "HEAD") and response.status_code == 200:
+            access_log_auditor_page(acting=acting, request=request)
+        return response
+
+
 class AbsoluteSessionAgeMiddleware:
     """A session ends SESSION_ABSOLUTE_AGE seconds after login, however active it is.
 
@@ -105,7 +121,8 @@ class AbsoluteSessionAgeMiddleware:
 
 
 class StaffMfaMiddleware:
-    """With REQUIRE_STAFF_MFA on, staff and administrators set up TOTP before anything else."""
+    """With REQUIRE_STAFF_MFA on, staff, auditors and administrators set up TOTP before
+    anything else."""
 
     allowed_prefixes = ("/accounts/", "/static/", "/i18n/")
 
@@ -117,7 +134,7 @@ class StaffMfaMiddleware:
             settings.REQUIRE_STAFF_MFA
             and request.user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
-            and permissions.requires_mfa(request.acting)
+            and request.acting.needs_second_factor
             and not self._has_totp(request.user)
         ):
             return redirect(reverse("mfa_activate_totp"))

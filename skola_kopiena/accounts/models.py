@@ -53,14 +53,17 @@ class Role(models.TextChoices):
     PREPARER = "preparer", _("plan preparer")
     APPROVER = "approver", _("hours approver")
     STAFF = "staff", _("project staff")
+    AUDITOR = "auditor", _("auditor")
     ADMIN = "admin", _("administrator")
 
 
 class RoleMembership(models.Model):
     """One role a user holds, with its scope.
 
-    Preparers and approvers act for one institution; project staff for one region, or for
-    the whole country when no region is set; mentors and administrators need no scope.
+    Preparers and approvers act for one institution; project staff and auditors for one
+    region, or for the whole country when no region is set; an auditor may instead read only
+    the plans staff grant them one by one (`sample_only`); mentors and administrators need no
+    scope.
     """
 
     user = models.ForeignKey(
@@ -82,7 +85,15 @@ class RoleMembership(models.Model):
         blank=True,
         related_name="memberships",
         verbose_name=_("region"),
-        help_text=_("Project staff only: leave empty for staff who work for the whole country."),
+        help_text=_("Project staff and auditors only: leave empty for the whole country."),
+    )
+    sample_only = models.BooleanField(
+        _("only granted plans"),
+        default=False,
+        help_text=_(
+            "Auditors only: instead of a region or the whole country, the auditor reads only "
+            "the plans that project staff grant them one by one, until each grant's end date."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -96,13 +107,25 @@ class RoleMembership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=["preparer", "approver"], institution__isnull=False, region=None)
-                    | Q(role="staff", institution=None)
-                    | Q(role__in=["mentor", "admin"], institution=None, region=None)
+                    Q(
+                        role__in=["preparer", "approver"],
+                        institution__isnull=False,
+                        region=None,
+                        sample_only=False,
+                    )
+                    | Q(role__in=["staff", "auditor"], institution=None, sample_only=False)
+                    | Q(role="auditor", institution=None, region=None, sample_only=True)
+                    | Q(
+                        role__in=["mentor", "admin"],
+                        institution=None,
+                        region=None,
+                        sample_only=False,
+                    )
                 ),
                 violation_error_message=_(
-                    "Preparers and approvers need an institution; project staff may have a "
-                    "region; mentors and administrators have no scope."
+                    "Preparers and approvers need an institution; project staff and auditors "
+                    "may have a region; only an auditor without a region reads granted plans "
+                    "only; mentors and administrators have no scope."
                 ),
             ),
         ]
@@ -110,7 +133,9 @@ class RoleMembership(models.Model):
     def __str__(self):
         scope = self.institution or self.region
         label = self.get_role_display()
-        if self.role == Role.STAFF and scope is None:
+        if self.sample_only:
+            scope = _("granted plans")
+        elif self.role in (Role.STAFF, Role.AUDITOR) and scope is None:
             scope = _("whole country")
         return f"{label} ({scope})" if scope else str(label)
 
@@ -131,6 +156,7 @@ class AccessLog(models.Model):
         ADMIN_VIEW = "admin_view", _("opened in the administration")
         READ_EVALUATION = "read_evaluation", _("read the evaluation")
         RECORD_EXPORT = "record_export", _("exported the person's complete record")
+        AUDIT_READ = "audit_read", _("opened a page as an auditor")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("user")

@@ -19,8 +19,11 @@ from skola_kopiena.schools.models import Institution
 
 from .models import AccessLog, Role, RoleMembership
 
-ROLE_ORDER = [Role.MENTOR, Role.PREPARER, Role.APPROVER, Role.STAFF, Role.ADMIN]
+ROLE_ORDER = [Role.MENTOR, Role.PREPARER, Role.APPROVER, Role.AUDITOR, Role.STAFF, Role.ADMIN]
 ADMIN_ROLES = (Role.STAFF, Role.ADMIN)
+# Roles that read a region's or the country's data: project staff, and auditors, who read
+# what staff read and change nothing.
+REGION_ROLES = (Role.STAFF, Role.AUDITOR)
 
 
 @dataclass(frozen=True)
@@ -47,18 +50,26 @@ class Acting:
 
     @property
     def region_ids(self):
-        """The regions of a staff member: every region of their active staff roles, so that a
-        coordinator of several regions sees all of them (None among them: the whole country).
+        """The regions of a staff member or auditor: every region of their active roles of the
+        acting kind, so that a coordinator of several regions sees all of them (None among
+        them: the whole country). An auditor who reads granted plans only has none.
         """
-        if not self.is_staff:
+        if self.role not in REGION_ROLES:
             return frozenset()
-        return frozenset(m.region_id for m in self.memberships if m.role == Role.STAFF)
+        return frozenset(
+            m.region_id for m in self.memberships if m.role == self.role and not m.sample_only
+        )
 
     @property
     def may_use_admin(self):
         return getattr(self.user, "is_superuser", False) or any(
             m.role in ADMIN_ROLES for m in self.memberships
         )
+
+    @property
+    def needs_second_factor(self):
+        """Project staff, auditors and administrators, who read many children's data."""
+        return self.may_use_admin or any(m.role == Role.AUDITOR for m in self.memberships)
 
     @property
     def is_admin(self):
@@ -69,9 +80,19 @@ class Acting:
         return self.role == Role.STAFF
 
     @property
+    def is_auditor(self):
+        return self.role == Role.AUDITOR
+
+    @property
+    def oversees(self):
+        """Project staff, and auditors of a region or the whole country: they read the data
+        of their regions. Only staff write it."""
+        return self.role in REGION_ROLES and bool(self.region_ids)
+
+    @property
     def is_national(self):
-        """National staff and administrators see every region."""
-        return self.is_admin or (self.is_staff and None in self.region_ids)
+        """National staff and auditors, and administrators, see every region."""
+        return self.is_admin or (self.role in REGION_ROLES and None in self.region_ids)
 
     def has_role(self, *roles):
         return self.role in roles
@@ -106,15 +127,11 @@ def acting_for(user, chosen_membership_id=None):
     return Acting(user=user, membership=chosen, memberships=memberships)
 
 
-def requires_mfa(acting):
-    """Project staff and administrators must use a second factor."""
-    return acting.may_use_admin
-
-
 def can_export_records(acting):
-    """A person's complete record (a data-protection request, an audit): project staff of the
-    person's region, national staff and administrators."""
-    return acting.has_role(Role.STAFF, Role.ADMIN)
+    """A person's complete record (a data-protection request, an audit): project staff and
+    auditors of the person's region, national ones and administrators. An auditor of granted
+    plans only reads those plans, not a person's whole record."""
+    return acting.oversees or acting.is_admin
 
 
 def require_role(acting, *roles):
@@ -124,10 +141,11 @@ def require_role(acting, *roles):
 
 
 def in_regions(queryset, acting, path):
-    """National staff see all; regional staff their region; anyone else nothing here."""
+    """National staff and auditors see all; regional ones their regions; anyone else nothing
+    here."""
     if acting.is_national:
         return queryset
-    if acting.is_staff:
+    if acting.oversees:
         return queryset.filter(**{f"{path}__municipality__region_id__in": acting.region_ids})
     return queryset.none()
 
@@ -199,10 +217,11 @@ class AdminRule:
 
 
 def access_log_for(acting):
-    """ACC-1: staff read the log of their regions' children and mentors; national staff all."""
+    """ACC-1: staff and auditors read the log of their regions' children and mentors;
+    national ones all."""
     if acting.is_national:
         return AccessLog.objects.all()
-    if acting.is_staff:
+    if acting.oversees:
         return AccessLog.objects.filter(region_id__in=acting.region_ids)
     return AccessLog.objects.none()
 

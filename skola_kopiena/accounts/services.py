@@ -29,6 +29,21 @@ def access_log_record(*, acting, action, obj, month=None):
     return entry
 
 
+def access_log_auditor_page(*, acting, request):
+    """ACC-1: an auditor's every read is logged, page by page, beside the log of the diaries,
+    evaluations and files the page itself records; staff of the auditor's region see it."""
+    match = request.resolver_match
+    return AccessLog.objects.create(
+        user=acting.user,
+        role=acting.role,
+        action=AccessLog.Action.AUDIT_READ,
+        object_type="page",
+        object_id=(match.view_name if match else "")[:64],
+        object_repr=request.get_full_path()[:255],
+        region_id=acting.membership.region_id,
+    )
+
+
 def access_log_record_many(*, acting, action, objs):
     """ACC-1: one entry per object shown on one page, written in one query."""
     return AccessLog.objects.bulk_create([_access_log_entry(acting, action, o) for o in objs])

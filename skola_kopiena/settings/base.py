@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "skola_kopiena.accounts.middleware.ActiveRoleMiddleware",
+    "skola_kopiena.accounts.middleware.AuditorReadLogMiddleware",
     "skola_kopiena.accounts.middleware.StaffMfaMiddleware",
     "skola_kopiena.accounts.middleware.NoStoreMiddleware",
 ]
