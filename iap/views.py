@@ -238,6 +238,8 @@ def plan_detail(request, pk):
         "is_mentor": acting.has_role(Role.MENTOR),
         "documents": policies.plan_documents_for(acting, plan),
         "can_grant_audit": policies.can_grant_audit(acting, plan),
+        "learner_page": policies.can_read_learners(acting)
+        and policies.learners_for(acting).filter(pk=plan.learner_id).exists(),
     }
     return render(request, "iap/plan_detail.html", context)
 

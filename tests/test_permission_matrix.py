@@ -374,9 +374,7 @@ def matrix(cast, objects):
         ),
         (
             f"/faili/mentors/contract/{plan.contract_id}/signed_file/",
-            expect(
-                404, preparer=200, approver=200, staff=200, auditor=200, admin=200, mentor=200
-            ),
+            expect(404, preparer=200, approver=200, staff=200, auditor=200, admin=200, mentor=200),
         ),
         ("/admin/", expect(302, staff=200, other_staff=200, admin=200)),
         # From its submission on, the plan is the approver's to read.

@@ -162,7 +162,7 @@ def test_a_granted_plan_lapses_after_its_end_date(cast, client_for):
     with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 10, tzinfo=RIGA), tick=False):
         assert client_for(cast.sample_auditor).get(f"/iap/{plan.pk}/").status_code == 404
         page = client_for(cast.staff).get(f"/iap/{plan.pk}/revidenti/").content.decode()
-        assert "<span class=\"tag\">beigusies</span>" in page
+        assert '<span class="tag">beigusies</span>' in page
 
 
 def test_staff_end_a_grant_at_once_and_its_history_stays(cast, client_for):

@@ -1,8 +1,10 @@
 """The overview in a real browser, on the demo data of `manage.py demo`: the demo staff
 member opens it, reads a plot and its table, and follows a figure to the plans behind it;
-the national demo staff member sees every region side by side."""
+the national demo staff member sees every region side by side; the demo auditor reads a plan
+and downloads its learner's complete record."""
 
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -70,3 +72,26 @@ def test_the_staff_member_verifies_a_sampled_month(demo, log_in):
     checked = MonthVerification.objects.get(diary_month_id=month_pk)
     assert (checked.outcome, checked.checked_by.email) == ("verified", "staff@demo.lv")
     expect(page.locator("table.stack tbody").first).to_contain_text("pārbaudīts")
+
+
+def test_the_auditor_downloads_a_learners_complete_record(demo, log_in):
+    """The auditor reads a plan of their region, with no way to change it, and downloads
+    its learner's complete record; each page they opened is in the access log (ACC-1)."""
+    from skola_kopiena.accounts.models import AccessLog
+
+    auditor = User.objects.get(email="auditor@demo.lv")
+    give_totp(auditor)
+    page = log_in("auditor@demo.lv")
+    expect(page.get_by_role("heading", name="Pārbaudei uz vietas piešķirtie IAP")).to_be_visible()
+    page.locator("nav.main-nav").get_by_role("link", name="Atbalsta plāni").click()
+    page.locator("table.stack tbody tr a").first.click()
+    expect(page.locator("main form[method=post]")).to_have_count(0)
+    page.get_by_role("link", name="Izglītojamā lapa: visi viņa IAP").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Lejupielādēt pilno ierakstu (ZIP)").click()
+    archive = zipfile.ZipFile(download.value.path())
+    assert archive.namelist()[0] == "saturs.txt"
+    assert "iap.csv" in archive.namelist()
+    assert AccessLog.objects.filter(user=auditor, action=AccessLog.Action.RECORD_EXPORT).exists()
+    pages = AccessLog.objects.filter(user=auditor, action=AccessLog.Action.AUDIT_READ)
+    assert {"/", "/iap/"} <= set(pages.values_list("object_repr", flat=True))

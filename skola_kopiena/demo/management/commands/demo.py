@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from mentors.models import ChangeRequest, Mentor
 from skola_kopiena.accounts.models import Role, RoleMembership, User
@@ -96,7 +97,7 @@ def _ensure(model, lookup, **values):
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo data and the five demo logins (DEBUG only)."
+    help = "Create or refresh the demo data and the demo logins (DEBUG only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -122,6 +123,7 @@ class Command(BaseCommand):
             create_evaluations(warn=self.stderr.write)
             # Two supervision sessions after the diaries, at a time free of Anna's meetings.
             create_supervision(warn=self.stderr.write)
+            self._audit()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-parole):"))
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<20} {role}")
@@ -182,6 +184,53 @@ class Command(BaseCommand):
                 "mentoram lūgts iesniegt parakstītu grafiku."
                 if number == 2
                 else "",
+            )
+
+    def _audit(self):
+        """An on-the-spot check: the national team granted the auditor two plans of other
+        regions until the end of next month, and ended a third grant early; the auditor has
+        read a Rīga diary, which Rīga's coordinator finds in the access log (ACC-1)."""
+        import datetime
+
+        from diary.models import DiaryMonth
+        from iap.models import AuditGrant, Plan
+        from iap.services import audit_grant_end, audit_grant_give
+        from skola_kopiena.accounts.models import AccessLog
+        from skola_kopiena.accounts.permissions import acting_for
+        from skola_kopiena.accounts.services import access_log_record
+
+        auditor = User.objects.get(email="auditor@demo.lv")
+        if AuditGrant.objects.filter(user=auditor).exists():
+            return
+        national = User.objects.get(email="national@demo.lv")
+        today = timezone.localdate()
+        until = (today.replace(day=1) + datetime.timedelta(days=62)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
+        elsewhere = (
+            Plan.objects.exclude(status=Plan.Status.DRAFT)
+            .exclude(learner__institution__municipality__region__code="riga")
+            .order_by("status", "pk")[:3]
+        )
+        for number, plan in enumerate(elsewhere):
+            grant = audit_grant_give(actor=national, plan=plan, auditor=auditor, until=until)
+            if number == 2:
+                audit_grant_end(actor=national, grant=grant)
+        month = (
+            DiaryMonth.objects.filter(
+                status=DiaryMonth.Status.APPROVED,
+                plan__learner__institution__municipality__region__code="riga",
+            )
+            .select_related("plan")
+            .order_by("-month", "pk")
+            .first()
+        )
+        if month is not None:
+            access_log_record(
+                acting=acting_for(auditor),
+                action=AccessLog.Action.READ_DIARY,
+                obj=month.plan,
+                month=month.month,
             )
 
     def _institutions(self):
@@ -259,6 +308,9 @@ class Command(BaseCommand):
         RoleMembership.objects.get_or_create(user=national, role=Role.STAFF, region=None)
         admin = self._user("admin@demo.lv", "Pēteris", "Admins")
         RoleMembership.objects.get_or_create(user=admin, role=Role.ADMIN)
+        # The managing authority's auditor: reads the Rīga region, changes nothing.
+        auditor = self._user("auditor@demo.lv", "Kārlis", "Revidents")
+        RoleMembership.objects.get_or_create(user=auditor, role=Role.AUDITOR, region=riga)
 
         # Something for staff to decide: the second mentor wants to work in Mārupe too.
         second = mentors[1]
@@ -285,5 +337,6 @@ DEMO_LOGINS = [
     ("approver@demo.lv", "apstiprinātājs, Rīgas 64. vidusskola"),
     ("staff@demo.lv", "projekta darbinieks, Rīgas reģions"),
     ("national@demo.lv", "projekta darbinieks, visa valsts"),
+    ("auditor@demo.lv", "revidents, Rīgas reģions (un divi IAP pārbaudei uz vietas)"),
     ("admin@demo.lv", "administrators"),
 ]
