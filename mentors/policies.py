@@ -52,6 +52,12 @@ def can_manage_registry(acting):
     return acting.has_role(*REGISTRY_MANAGERS)
 
 
+def sees_registry_status(acting):
+    """Whether a mentor is available and hidden from the search: for those who keep the
+    registry, and auditors, who read what they see."""
+    return can_manage_registry(acting) or acting.oversees
+
+
 def own_mentor_entry(acting):
     """REG-3: the mentor's own entry; nobody else has one to see here."""
     require_role(acting, Role.MENTOR)

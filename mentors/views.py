@@ -43,7 +43,7 @@ def registry(request):
             "form": form,
             "page": page,
             "capacity": selectors.learner_capacity(),
-            "can_manage": policies.can_manage_registry(request.acting),
+            "sees_status": policies.sees_registry_status(request.acting),
         },
     )
 
@@ -58,7 +58,7 @@ def mentor_detail(request, pk):
         "mentors/mentor_detail.html",
         {
             "mentor": mentor,
-            "can_manage": policies.can_manage_registry(request.acting),
+            "sees_status": policies.sees_registry_status(request.acting),
             "can_export_record": can_export_records(request.acting),
             "capacity": selectors.learner_capacity(),
         },

@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext as _
 
@@ -291,6 +291,21 @@ def evaluation_answers(region_ids, period):
         for key, n in row.items()
         if key != "region"
     }
+
+
+def plans_with_answer(region_ids, period, question, answer):
+    """EVA-3: the plans behind an answer of the overview's evaluations: those of the period
+    whose submitted evaluation answered `question` with `answer`, in name order."""
+    answered = Evaluation.objects.filter(
+        plan=OuterRef("pk"), submitted_at__isnull=False, **{question: answer}
+    )
+    return (
+        Plan.objects.filter(
+            of_regions(region_ids), Exists(answered), semester_id__in=period.semester_ids
+        )
+        .select_related("learner__institution", "mentor", "semester__school_year")
+        .order_by(latvian("learner__last_name"), latvian("learner__first_name"), "pk")
+    )
 
 
 def supply_and_demand(region_ids, semester):

@@ -1,10 +1,11 @@
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skola_kopiena.services import field_error, service
 
-from . import tasks
+from . import policies, tasks
 from .models import AccessLogExport, ReportExport
 
 
@@ -12,8 +13,9 @@ from .models import AccessLogExport, ReportExport
 def report_export_request(
     *, actor, acting, kind, file_format, school_year, semester=None, region=None
 ):
-    """A reporting spreadsheet, made by a task after commit; its page shows the progress."""
-    export = ReportExport.objects.create(
+    """A reporting spreadsheet, made by a task after commit; its page shows the progress.
+    Only of the role's regions, whoever calls (the task asks again before it makes it)."""
+    export = ReportExport(
         requested_by=actor,
         membership=acting.membership,
         kind=kind,
@@ -22,6 +24,9 @@ def report_export_request(
         semester=semester,
         region=region,
     )
+    if not policies.may_export_report(acting, export):
+        raise PermissionDenied
+    export.save()
     transaction.on_commit(lambda: tasks.build_report.delay(export.pk))
     return export
 

@@ -6,6 +6,7 @@ app_name = "overview"
 
 urlpatterns = [
     path("parskats/", views.overview, name="index"),
+    path("parskats/izvertesanas/", views.answer_plans, name="answers"),
     path("parskats/eksports/", views.report_export, name="report_export"),
     path("parskats/eksporti/<id:pk>/", views.export_detail, name="export"),
     # ACC-1: the access log of the staff member's regions, as a file.

@@ -24,10 +24,11 @@ from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.permissions import can_export_records
 from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.forms import add_service_errors
+from skola_kopiena.paging import page_of
 from skola_kopiena.schools.models import Region
 
 from . import charts, policies, records, selectors, services
-from .forms import AccessLogExportForm, ReportExportForm
+from .forms import AccessLogExportForm, AnswerFilterForm, ReportExportForm
 
 
 @dataclass
@@ -58,6 +59,13 @@ class Regions:
         if region is not None:
             params["regions"] = region.pk
         return f"{reverse('iap:plans')}?{urlencode(params)}"
+
+    def answers(self, region, question, answer):
+        """The plans whose evaluation gave `answer` to `question`, in the period shown."""
+        params = {"periods": self.period.value, "jautajums": question, "atbilde": answer}
+        if region is not None:
+            params["regions"] = region.pk
+        return f"{reverse('overview:answers')}?{urlencode(params)}"
 
     def row(self, label, counts, link, **extra):
         """A row from `counts` ({region id: n}), each cell linked by `link(region)`."""
@@ -186,6 +194,44 @@ def overview(request):
     )
 
 
+@require_GET
+def answer_plans(request):
+    """EVA-3: the plans behind a figure of the evaluations' answers: those whose submitted
+    evaluation gave this answer, in the regions and the period the overview showed. Each
+    evaluation itself is read on its plan's page, where the read is logged (ACC-1)."""
+    acting = request.acting
+    if not policies.can_see_overview(acting):
+        raise PermissionDenied
+    region_ids = policies.overview_region_ids(acting)
+    regions = Region.objects.all()
+    if region_ids is not None:
+        regions = regions.filter(pk__in=region_ids)
+    form = AnswerFilterForm(request.GET, regions=regions)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    period = selectors.period_choice(request.GET.get("periods"), timezone.localdate()).chosen
+    region = regions.get(pk=data["regions"]) if data["regions"] else None
+    plans = selectors.plans_with_answer(
+        [region.pk] if region else region_ids, period, data["jautajums"], data["atbilde"]
+    )
+    question = Evaluation._meta.get_field(data["jautajums"]).verbose_name
+    return render(
+        request,
+        "overview/answer_plans.html",
+        {
+            "page": page_of(plans, request.GET.get("page"), ANSWER_PAGE_SIZE),
+            "question": question,
+            "answer": Answer(data["atbilde"]).label,
+            "period": period,
+            "region": region,
+        },
+    )
+
+
+ANSWER_PAGE_SIZE = 50
+
+
 @require_POST
 def report_export(request):
     """Plans, hours per month or mentors of the period shown, made in the background; learners
@@ -235,7 +281,9 @@ def _hours(region_ids, period, mentoring, regions, view):
         pgettext("hours", "approved"),
         pgettext("hours", "paid"),
     ]
-    diary_months = reverse("admin:diary_diarymonth_changelist")
+    # The months behind the figures, in the portal's hours check (APR-4), which staff,
+    # auditors and administrators all open.
+    checks = reverse("timesheets:verification")
     rows, groups, per_region = [], [], {region.pk: [0, 0, 0, 0] for region in regions}
     for month in period.months:
         values = [0, 0, 0, 0]
@@ -251,11 +299,11 @@ def _hours(region_ids, period, mentoring, regions, view):
             per_region[region.pk] = [
                 a + b for a, b in zip(per_region[region.pk], in_region, strict=True)
             ]
-        of_month = f"{diary_months}?{urlencode({'month': month.isoformat()})}"
+        of_month = f"{checks}?{urlencode({'menesis': month.isoformat()})}"
         links = [
             view.plans(notika="on"),
-            f"{of_month}&status__in=confirmed,approved",
-            f"{of_month}&status__exact=approved",
+            of_month,
+            f"{of_month}&statuss=approved",
             reverse("payroll:overview", args=[month.year, month.month]),
         ]
         label = date_format(month, "M Y")
@@ -283,7 +331,7 @@ def _evaluations(counts, view):
             row = view.row(
                 f"{label}: {answer.label}",
                 _sum(counts, lambda key, q=question, a=answer: key == (q, a)),
-                lambda region: view.plans(region, notika="on"),
+                lambda region, q=question, a=answer: view.answers(region, q, a),
                 note=answer.label,
             )
             rows.append(row)

@@ -461,6 +461,7 @@ def matrix(cast, objects):
         (f"/mentori/{cast.mentor.pk}/pilns-ieraksts/", POST_ONLY),
         (f"/parskats/eksporti/{objects['report'].pk}/", expect(404, staff=200)),
         (f"/faili/overview/reportexport/{objects['report'].pk}/file/", expect(404, staff=200)),
+        ("/parskats/izvertesanas/?jautajums=risks_reduced&atbilde=yes", OVERSEERS),
         ("/parskats/", OVERSEERS),
         ("/parskats/?periods=gads-1", OVERSEERS),
     ]

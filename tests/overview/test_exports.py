@@ -6,6 +6,8 @@ import csv
 import datetime
 import io
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
 from diary import services as diary_services
@@ -128,3 +130,24 @@ def test_an_export_is_refused_once_the_role_is_gone_and_is_its_requesters_alone(
     assert not build_report(waiting.pk)
     waiting.refresh_from_db()
     assert waiting.status == ReportExport.Status.FAILED and not waiting.file
+
+
+def test_no_caller_exports_a_region_beyond_the_role(cast):
+    """The service refuses another region's report itself, not only its form and task."""
+    autumn = semester()
+    with pytest.raises(PermissionDenied):
+        services.report_export_request(
+            actor=cast.staff,
+            acting=acting_for(cast.staff),
+            kind="plans",
+            file_format="csv",
+            school_year=autumn.school_year,
+            region=cast.vidzeme,
+        )
+    assert not ReportExport.objects.exists()
+
+
+def test_an_auditor_exports_their_regions_report_as_staff_do(cast):
+    school_plan(cast, "Anna", to="approved", mentor=cast.mentor)
+    rows = _rows(_made(cast.auditor, "mentors", file_format="csv", region=cast.riga))
+    assert [row[0] for row in rows[1:]] == [cast.mentor.full_name]

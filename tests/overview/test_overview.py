@@ -141,7 +141,12 @@ def test_hours_per_month_planned_confirmed_approved_and_paid(cast, client_for):
     page = response.content.decode()
     assert "<svg" in page and 'role="img"' in page  # the plot, and its table beneath
     assert not re.search(r'(x|y|width|height)="[0-9.]*,', page)  # no decimal comma in SVG
-    assert "/admin/diary/diarymonth/?month=2026-10-01&amp;status__exact=approved" in page
+    # The approved figure opens its months in the hours check, which every reader of the
+    # overview opens (an auditor has no admin).
+    assert "/parbaude/?menesis=2026-10-01&amp;statuss=approved" in page
+    for reader in (cast.staff, cast.auditor):
+        behind = client_for(reader).get("/parbaude/?menesis=2026-10-01&statuss=approved")
+        assert [m.pk for m in behind.context["months"]] == [month.pk]
 
 
 def test_months_waiting_show_each_employers_deadline_and_days_late(cast, client_for):
@@ -181,6 +186,15 @@ def test_the_evaluations_answers_are_counted_per_question(cast, client_for):
     question = "Vai mentorings mazināja IAP identificētos riskus?"
     assert totals[f"{question}: Jā"] == 1 and totals[f"{question}: Nē"] == 0
     assert response.context["evaluations_counted"] == 1
+    # Each answer's figure opens the plans whose evaluation gave it, and only those.
+    rows = {row.label: row for row in response.context["evaluation_rows"]}
+    yes, no = rows[f"{question}: Jā"].link, rows[f"{question}: Nē"].link
+    listed = client_for(cast.staff).get(yes)
+    assert [p.pk for p in listed.context["page"].object_list] == [plan.pk]
+    assert f'href="/iap/{plan.pk}/izvertesana/"' in listed.content.decode()
+    assert client_for(cast.staff).get(no).context["page"].object_list == []
+    # Another region's staff count and list nothing of Rīga's.
+    assert client_for(cast.other_staff).get(yes).context["page"].object_list == []
 
 
 def test_supply_and_demand_show_where_mentors_are_missing(cast, client_for):
