@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from skola_kopiena.admin_site import PortalHistoryAdmin, PortalTabularInline, name_fields
 from skola_kopiena.schools.models import Semester
 
-from .models import Invitation, Learner, Plan, PlanRisk, SupportMeasure
+from .models import AuditGrant, Invitation, Learner, Plan, PlanRisk, SupportMeasure
 
 # The field has no name of its own (its column would read "PLAN"); it belongs in the model,
 # with its next migration.
@@ -77,3 +77,21 @@ class InvitationAdmin(PortalHistoryAdmin):
     list_filter = ["status"]
     list_select_related = ["plan__learner", "plan__semester__school_year", "mentor"]
     ordering = ["-pk"]  # newest first, from the primary key: invitations come in time order
+
+
+@admin.register(AuditGrant)
+class AuditGrantAdmin(PortalHistoryAdmin):
+    """Which auditor reads which plan of the region until when: read-only; staff grant and
+    end them on the plan's page ("Revidentu piekļuve")."""
+
+    list_display = ["user", "content_object", "until", "granted_by", "granted_at"]
+    list_filter = ["until"]
+    search_fields = ["user__email", "user__last_name", "content_object__learner__last_name"]
+    list_select_related = [
+        "user",
+        "granted_by",
+        "content_object__learner",
+        "content_object__semester__school_year",
+    ]
+    fields = ["user", "content_object", "until", "granted_by", "granted_at"]
+    readonly_fields = fields

@@ -470,6 +470,16 @@ class AuditGrant(UserObjectPermissionBase):
     (`iap.policies.audited_plan_ids`); guardian's own checker, which knows no end date, is
     never asked."""
 
+    # Guardian's fields, named in Latvian for the admin and the history.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="audit_grants",
+        verbose_name=_("auditor"),
+    )
+    permission = models.ForeignKey(
+        "auth.Permission", on_delete=models.CASCADE, verbose_name=_("permission")
+    )
     content_object = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="audit_grants", verbose_name=_("support plan")
     )

@@ -190,6 +190,11 @@ def invitations_in_scope(acting):
     return of_readable_plans(acting, Invitation.objects.all())
 
 
+def audit_grants_in_scope(acting):
+    """The grants of the plans of the staff member's regions (national: all)."""
+    return in_regions(AuditGrant.objects.all(), acting, "content_object__learner__institution")
+
+
 def _may_download_plan_file(field_name):
     def rule(acting, obj):
         plan = plans_for(acting).select_related("learner", "mentor").filter(pk=obj.pk).first()
@@ -203,6 +208,7 @@ register_admin_rules(
         "iap.learner": AdminRule(view=REGIONAL, scope=learners_for),
         "iap.plan": AdminRule(view=REGIONAL, scope=plans_for),
         "iap.invitation": AdminRule(view=REGIONAL, scope=invitations_in_scope),
+        "iap.auditgrant": AdminRule(view=REGIONAL, scope=audit_grants_in_scope),
     }
 )
 for _field in PLAN_FILES:

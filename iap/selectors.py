@@ -73,7 +73,7 @@ def audit_grants_of(acting):
         return AuditGrant.objects.none()
     return (
         AuditGrant.objects.filter(user=acting.user, until__gte=timezone.localdate())
-        .select_related("content_object__learner", "content_object__semester")
+        .select_related("content_object__learner", "content_object__semester__school_year")
         .order_by("until", "id")
     )
 

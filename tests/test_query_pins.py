@@ -542,3 +542,79 @@ def test_the_mentors_evaluation_list_keeps_its_query_count(cast, client_for, pin
         for plan in plans[3:]:
             evaluation_services.evaluation_start(actor=cast.preparer, plan=plan)
     pin(client, "/izvertesanas/", 8)
+
+
+# --- The overview's lists and the auditor ---------------------------------------------------
+
+
+def evaluated(cast, name, mentor=None):
+    """A plan of `name` ended early and evaluated by its mentor: "yes" to each question."""
+    plan = school_plan(cast, name, mentor=mentor or mentor_with_login(name))
+    plan = iap_services.plan_terminate(
+        actor=cast.preparer, plan=plan, terminated_on=D(2026, 11, 20), reason="Pārcēlās"
+    )
+    evaluation, _started = evaluation_services.evaluation_start(actor=cast.preparer, plan=plan)
+    evaluation_services.evaluation_save(
+        actor=plan.mentor.user,
+        evaluation=evaluation,
+        answers={
+            "risks_reduced": "yes",
+            "confidence_strengthened": "yes",
+            "development_promoted": "yes",
+            "result_achieved": "Jā",
+            "recommendations": "Turpināt",
+            "termination_reasons": "Pārcēlās",
+        },
+        submit=True,
+    )
+    return plan
+
+
+def test_the_plans_behind_an_evaluations_answer_keep_their_query_count(cast, client_for, pin):
+    client = client_for(cast.staff)
+    url = "/parskats/izvertesanas/?jautajums=risks_reduced&atbilde=yes"
+    for name in ("Anna", "Berta"):
+        evaluated(cast, name)
+    # session, user, roles, TOTP; 5 the regions; 6 the semesters (the period); 7 the ids of
+    # the plans with that answer, in order (and their count); 8 the page's plans with
+    # learner, institution, mentor and semester; save session.
+    response = pin(client, url, 11)
+    assert len(response.context["page"].object_list) == 2
+    for name in ("Cilda", "Dace", "Elza"):
+        evaluated(cast, name)
+    pin(client, url, 11)
+
+
+def test_the_auditors_plan_list_keeps_its_query_count_and_logs_the_page(cast, client_for, pin):
+    client = client_for(cast.auditor)
+    for name, to in (("Anna", "draft"), ("Berta", "submitted"), ("Cilda", "approved")):
+        school_plan(cast, name, to=to)
+    # As the regional staff's plan list (12), and the access log's entry of the page read
+    # (ACC-1).
+    pin(client, "/iap/", 13)
+    for name, to in (("Dace", "accepted"), ("Elza", "approved"), ("Frīda", "submitted")):
+        school_plan(cast, name, to=to)
+    pin(client, "/iap/", 13)
+
+
+def test_the_sample_auditors_dashboard_keeps_its_query_count(cast, client_for, pin):
+    client = client_for(cast.sample_auditor)
+    for name in ("Anna", "Berta"):
+        iap_services.audit_grant_give(
+            actor=cast.staff,
+            plan=school_plan(cast, name),
+            auditor=cast.sample_auditor,
+            until=D(2026, 12, 31),
+        )
+    # session, user, roles, TOTP; 5 the grants in force with plan, learner and semester;
+    # 6 the access log's entry of the page read; save session.
+    response = pin(client, "/", 9)
+    assert len(response.context["audit_grants"]) == 2
+    for name in ("Cilda", "Dace", "Elza"):
+        iap_services.audit_grant_give(
+            actor=cast.staff,
+            plan=school_plan(cast, name),
+            auditor=cast.sample_auditor,
+            until=D(2026, 12, 31),
+        )
+    pin(client, "/", 9)

@@ -226,3 +226,28 @@ def test_staff_of_another_region_do_not_see_the_plans_grants(cast, client_for):
     assert other.post(f"/iap/{plan.pk}/revidenti/{grant.pk}/beigt/").status_code == 404
     grant.refresh_from_db()
     assert grant.until == D(2026, 11, 30)
+
+
+def test_an_auditor_of_another_region_finds_nothing_of_rigas(cast, client_for):
+    """Another region's objects answer 404 to the auditor, as to its staff."""
+    plan = _plan_with_a_month(cast)
+    month = plan.diary_months.get()
+    vidzeme = UserFactory(email="vidzemes.revidents@example.lv")
+    give_role(vidzeme, Role.AUDITOR, region=cast.vidzeme)
+    give_totp(vidzeme)
+    client = client_for(vidzeme)
+    for url in (
+        f"/iap/{plan.pk}/",
+        f"/dienasgramata/{plan.pk}/2026-10/",
+        f"/izglitojamie/{plan.learner.pk}/",
+        f"/mentori/{cast.mentor.pk}/",
+        f"/parbaude/{month.pk}/",
+        f"/faili/diary/diarymonth/{month.pk}/timesheet_scan/",
+        f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/izglitojamie/{plan.learner.pk}/pilns-ieraksts/").status_code == 404
+    # Its own region's overview, without Rīga's plan.
+    overview = client.get("/parskats/")
+    assert overview.status_code == 200
+    assert [region.pk for region in overview.context["regions"]] == [cast.vidzeme.pk]
