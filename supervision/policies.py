@@ -2,9 +2,10 @@
 `skola_kopiena.accounts.permissions`.
 
 Project staff see and create the sessions of their region (national staff and administrators:
-of every region) and keep their attendance. A mentor sees the upcoming sessions of their own
-region for the target groups of their learners, and the sessions they signed up for. Other
-roles are refused (403); a session outside the acting scope answers 404.
+of every region) and keep their attendance; auditors of a region or the country read them. A
+mentor sees the upcoming sessions of their own region for the target groups of their
+learners, and the sessions they signed up for. Other roles are refused (403); a session
+outside the acting scope answers 404.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -26,12 +27,18 @@ def runs_sessions(acting):
     return acting.has_role(Role.STAFF, Role.ADMIN)
 
 
+def sees_sessions(acting):
+    """Project staff and administrators, and auditors, who read what staff read."""
+    return runs_sessions(acting) or acting.oversees
+
+
 def staff_sessions(acting):
-    """The sessions of the acting staff member's regions (national staff, admins: all)."""
+    """The sessions of the acting staff member's or auditor's regions (national ones and
+    admins: all)."""
     sessions = Session.objects.all()
     if acting.is_national:
         return sessions
-    if acting.is_staff:
+    if acting.oversees:
         return sessions.filter(region_id__in=acting.region_ids)
     return sessions.none()
 
@@ -105,7 +112,7 @@ def mentor_sessions(mentor, groups):
 def get_session_for(acting, pk):
     """(session, mentor): 403 to roles that have no supervision, 404 for a session outside
     the acting scope. `mentor` is the acting mentor's entry (None for staff)."""
-    if runs_sessions(acting):
+    if sees_sessions(acting):
         sessions, mentor = staff_sessions(acting), None
     elif acting.has_role(Role.MENTOR):
         mentor = own_mentor_entry(acting)

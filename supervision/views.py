@@ -21,10 +21,14 @@ def session_list(request):
     """SUP-1 "Supervīzijas": staff see their region's sessions, upcoming first; a mentor the
     upcoming sessions of their region and target group, and their own sign-ups."""
     acting = request.acting
-    if policies.runs_sessions(acting):
+    if policies.sees_sessions(acting):
         sessions = selectors.staff_session_list(acting)
         page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, "supervision/staff_list.html", {"page": page})
+        return render(
+            request,
+            "supervision/staff_list.html",
+            {"page": page, "can_run": policies.runs_sessions(acting)},
+        )
     mentor = policies.get_mentor_for(acting)
     groups = policies.mentor_target_groups(mentor)
     return render(
@@ -79,14 +83,16 @@ def session_detail(request, pk):
 
 
 def _staff_detail(request, session, form=None, signups=None):
+    """Staff keep the attendance from the start on; an auditor reads it."""
+    can_run = policies.runs_sessions(request.acting)
     if signups is None:
         signups = list(selectors.session_signups(session))
-    if form is None and session.has_started:
+    if form is None and session.has_started and can_run:
         form = AttendanceForm(signups=signups)
     return render(
         request,
         "supervision/session_detail.html",
-        {"session": session, "signups": signups, "attendance_form": form},
+        {"session": session, "signups": signups, "attendance_form": form, "can_run": can_run},
     )
 
 

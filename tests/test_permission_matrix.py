@@ -412,11 +412,14 @@ def matrix(cast, objects):
         ("/izvertesanas/", MENTOR_ONLY),
         # Supervision (SUP-1): the mentors of the region and target group, and project staff
         # of the region; another region's session is 404, every other role 403.
-        ("/supervizijas/", expect(403, mentor=200, staff=200, other_staff=200, admin=200)),
+        (
+            "/supervizijas/",
+            expect(403, mentor=200, staff=200, other_staff=200, auditor=200, admin=200),
+        ),
         ("/supervizijas/jauna/", STAFF_ONLY),
         (
             f"/supervizijas/{objects['session'].pk}/",
-            expect(403, mentor=200, staff=200, other_staff=404, admin=200),
+            expect(403, mentor=200, staff=200, other_staff=404, auditor=200, admin=200),
         ),
         (f"/supervizijas/{objects['session'].pk}/pieteikties/", POST_ONLY),
         (f"/supervizijas/{objects['session'].pk}/atteikt/", POST_ONLY),

@@ -177,6 +177,15 @@ def test_the_attendance_form_is_offered_from_the_start_on_and_saves(
     # The mentor sees their attendance on the session's page and in their list.
     mentor_page = client_for(cast.mentor_user).get(url)
     assert mentor_page.context["signup"] == present
+    # The region's auditor reads who attended, with no form to change it or plan another.
+    with on(datetime.datetime(2026, 12, 2, 17, 10)):
+        auditor = client_for(cast.auditor)
+        page = auditor.get(url)
+        listed = html(auditor.get(LIST))
+    assert page.context["attendance_form"] is None
+    assert 'tag-success">piedalījās' in html(page) and 'tag-warning">nepiedalījās' in html(page)
+    assert "<form" not in html(page).split("<main")[1].split("</main>")[0]
+    assert "Plānot supervīziju" not in listed and f"/supervizijas/{session.pk}/" in listed
 
 
 def test_attendance_posted_before_the_start_is_refused_on_the_page(cast, client_for, session):
