@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from skola_kopiena.accounts.permissions import register_download
+from skola_kopiena.schools.models import Region
 
 from .models import AccessLogExport, ReportExport
 
@@ -16,6 +17,13 @@ def can_see_overview(acting):
 def overview_region_ids(acting):
     """The regions the overview shows side by side: None for every region."""
     return None if acting.is_national else sorted(acting.region_ids)
+
+
+def overview_regions(acting):
+    """The regions the overview shows, as rows (for the choices of its lists and exports)."""
+    region_ids = overview_region_ids(acting)
+    regions = Region.objects.all()
+    return regions if region_ids is None else regions.filter(pk__in=region_ids)
 
 
 def may_export_report(acting, export):

@@ -25,7 +25,6 @@ from skola_kopiena.accounts.permissions import can_export_records
 from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.forms import add_service_errors
 from skola_kopiena.paging import page_of
-from skola_kopiena.schools.models import Region
 
 from . import charts, policies, records, selectors, services
 from .forms import AccessLogExportForm, AnswerFilterForm, ReportExportForm
@@ -203,9 +202,7 @@ def answer_plans(request):
     if not policies.can_see_overview(acting):
         raise PermissionDenied
     region_ids = policies.overview_region_ids(acting)
-    regions = Region.objects.all()
-    if region_ids is not None:
-        regions = regions.filter(pk__in=region_ids)
+    regions = policies.overview_regions(acting)
     form = AnswerFilterForm(request.GET, regions=regions)
     if not form.is_valid():
         raise Http404
@@ -239,10 +236,7 @@ def report_export(request):
     acting = request.acting
     if not policies.can_see_overview(acting):
         raise PermissionDenied
-    region_ids = policies.overview_region_ids(acting)
-    regions = Region.objects.all()
-    if region_ids is not None:
-        regions = regions.filter(pk__in=region_ids)
+    regions = policies.overview_regions(acting)
     form = ReportExportForm(request.POST, regions=regions)
     if not form.is_valid():
         raise Http404
