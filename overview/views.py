@@ -179,7 +179,10 @@ def overview(request):
             "people_rows": people_rows,
             "load_rows": load_rows,
             "hours": hours,
-            "employers": selectors.months_waiting_by_employer(region_ids, today),
+            "waiting": _waiting(
+                selectors.months_waiting_by_employer(region_ids, today),
+                request.GET.get("darba_deveji") == "visi",
+            ),
             "evaluation_rows": evaluation_rows,
             "evaluation_chart": evaluation_chart,
             "evaluations_counted": sum(evaluations.values()) // len(CLOSED_QUESTIONS),
@@ -262,6 +265,23 @@ def export_detail(request, pk):
         "overview/export.html",
         {"export": export, "heading": export.get_kind_display()},
     )
+
+
+# The national list of employers with months waiting runs into hundreds: the latest first on
+# the overview, the rest one click away (`?darba_deveji=visi`).
+EMPLOYERS_SHOWN = 20
+
+
+@dataclass
+class Waiting:
+    employers: list  # the ones shown, the latest first
+    total: int
+    late: int
+
+
+def _waiting(employers, show_all):
+    shown = employers if show_all else employers[:EMPLOYERS_SHOWN]
+    return Waiting(shown, len(employers), sum(1 for e in employers if e.days_late))
 
 
 def _hours(region_ids, period, mentoring, regions, view):

@@ -20,8 +20,10 @@ from tests.factories import (
     confirm_month,
     give_role,
     give_totp,
+    make_contract,
     make_learner,
     make_plan,
+    mentor_with_login,
     pdf_upload,
     region,
     school_plan,
@@ -154,9 +156,40 @@ def test_months_waiting_show_each_employers_deadline_and_days_late(cast, client_
     plan = school_plan(cast, "Anna", to="approved", mentor=cast.mentor)
     _held_and_confirmed(plan, OCTOBER, D(2026, 10, 6))
     response = client_for(cast.staff).get("/parskats/")
-    (waiting,) = response.context["employers"]
+    (waiting,) = response.context["waiting"].employers
     assert (waiting.name, waiting.waiting, waiting.oldest) == (cast.school.name, 1, OCTOBER)
     assert (waiting.deadline, waiting.days_late) == (D(2026, 11, 10), 15)
+    assert (response.context["waiting"].total, response.context["waiting"].late) == (1, 1)
+
+
+def test_the_overview_shows_the_latest_employers_and_the_rest_one_click_away(
+    cast, client_for, monkeypatch
+):
+    # APR-2: hundreds of employers nationally: the latest first, all of them one click away.
+    from overview import views
+
+    monkeypatch.setattr(views, "EMPLOYERS_SHOWN", 1)
+    school = school_plan(cast, "Anna", to="approved", mentor=cast.mentor)
+    _held_and_confirmed(school, OCTOBER, D(2026, 10, 6))
+    berta = mentor_with_login("Berta")
+    youth = school_plan(
+        cast,
+        "Berta",
+        mentor=berta,
+        contract=make_contract(cast.preparer, berta, cast.youth_centre),
+    )
+    _held_and_confirmed(youth, OCTOBER, D(2026, 10, 6))
+    overview = client_for(cast.staff).get("/parskats/")
+    waiting = overview.context["waiting"]
+    assert (len(waiting.employers), waiting.total, waiting.late) == (1, 2, 2)
+    page = html.unescape(overview.content.decode())
+    assert "2 darba devējiem ir mēneši, kas gaida apstiprinājumu, 2 no tiem kavē." in page
+    assert "?periods=" in page and "darba_deveji=visi#waiting" in page
+    everyone = client_for(cast.staff).get("/parskats/?darba_deveji=visi")
+    assert {e.name for e in everyone.context["waiting"].employers} == {
+        cast.school.name,
+        cast.youth_centre.name,
+    }
 
 
 def test_the_evaluations_answers_are_counted_per_question(cast, client_for):
