@@ -11,6 +11,7 @@ from skola_kopiena.accounts.models import Role
 from skola_kopiena.accounts.permissions import (
     REGIONAL,
     AdminRule,
+    can_export_records,
     in_regions,
     register_admin_rules,
     register_download,
@@ -44,6 +45,19 @@ def get_learner_for(acting, pk, write=False):
         raise Http404
     if write and not acting.has_role(Role.PREPARER):
         raise PermissionDenied
+    return learner
+
+
+def get_record_learner_for(acting, pk):
+    """A learner whose complete record the acting role produces (403 to roles that produce
+    none): of their regions only, since a plan granted to an auditor one by one opens that
+    plan, not the learner's whole record (404)."""
+    if not can_export_records(acting):
+        raise PermissionDenied
+    learners = in_regions(Learner.objects.select_related("institution"), acting, "institution")
+    learner = learners.filter(pk=pk).first()
+    if learner is None:
+        raise Http404
     return learner
 
 

@@ -153,6 +153,8 @@ PAGES = [
     Page("national", "payroll index",      "/darba-samaksa/", status=302),
     Page("national", "payroll month",      "/darba-samaksa/{pay_month:%Y-%m}/"),
     Page("national", "overview",           "/parskats/", REPORT),
+    Page("national", "an answer's plans",
+         "/parskats/izvertesanas/?jautajums=risks_reduced&atbilde=yes"),
     Page("national", "admin index",        "/admin/", ADMIN),
     admin_list("national", EVERY_LIST),
 

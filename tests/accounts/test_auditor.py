@@ -251,3 +251,21 @@ def test_an_auditor_of_another_region_finds_nothing_of_rigas(cast, client_for):
     overview = client.get("/parskats/")
     assert overview.status_code == 200
     assert [region.pk for region in overview.context["regions"]] == [cast.vidzeme.pk]
+
+
+def test_a_plan_granted_beyond_the_auditors_region_opens_that_plan_not_the_whole_record(
+    cast, client_for
+):
+    from tests.factories import make_learner, make_plan
+
+    vidzeme_plan = make_plan(
+        cast.other_preparer, make_learner(cast.other_preparer, cast.other_school)
+    )
+    services.audit_grant_give(
+        actor=cast.other_staff, plan=vidzeme_plan, auditor=cast.auditor, until=D(2026, 12, 31)
+    )
+    auditor = client_for(cast.auditor)
+    assert auditor.get(f"/iap/{vidzeme_plan.pk}/").status_code == 200
+    record = f"/izglitojamie/{vidzeme_plan.learner_id}/pilns-ieraksts/"
+    assert auditor.post(record).status_code == 404
+    assert client_for(cast.other_staff).post(record).status_code == 200
