@@ -48,14 +48,24 @@ def get_learner_for(acting, pk, write=False):
     return learner
 
 
+def record_learners_for(acting):
+    """The learners whose complete record the acting role produces: of their regions only,
+    since a plan granted to an auditor one by one opens that plan, not the learner's whole
+    record."""
+    if not can_export_records(acting):
+        return Learner.objects.none()
+    return in_regions(Learner.objects.select_related("institution"), acting, "institution")
+
+
+def exports_record_of(acting, learner):
+    return record_learners_for(acting).filter(pk=learner.pk).exists()
+
+
 def get_record_learner_for(acting, pk):
-    """A learner whose complete record the acting role produces (403 to roles that produce
-    none): of their regions only, since a plan granted to an auditor one by one opens that
-    plan, not the learner's whole record (404)."""
+    """403 to roles that produce no record; 404 for a learner beyond the role's regions."""
     if not can_export_records(acting):
         raise PermissionDenied
-    learners = in_regions(Learner.objects.select_related("institution"), acting, "institution")
-    learner = learners.filter(pk=pk).first()
+    learner = record_learners_for(acting).filter(pk=pk).first()
     if learner is None:
         raise Http404
     return learner

@@ -16,7 +16,6 @@ from mentors.models import MAX_LEARNERS_PER_SEMESTER, Contract
 from skola_kopiena import parsing
 from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import Role
-from skola_kopiena.accounts.permissions import can_export_records
 from skola_kopiena.forms import add_service_errors, show_refusal
 from skola_kopiena.paging import page_of
 from skola_kopiena.schools.calendar import current_semester, semester_choice
@@ -104,9 +103,14 @@ def learner_new(request):
 
 @require_GET
 def learner_detail(request, pk):
-    learner = policies.get_learner_for(request.acting, pk)
-    plans = learner.plans.select_related("semester__school_year", "mentor").order_by(
-        "-semester__start_date"
+    acting = request.acting
+    learner = policies.get_learner_for(acting, pk)
+    # Only the plans the role reads: an approver's no drafts, an auditor's the granted one.
+    plans = (
+        policies.plans_for(acting)
+        .filter(learner=learner)
+        .select_related("semester__school_year", "mentor")
+        .order_by("-semester__start_date")
     )
     return render(
         request,
@@ -114,8 +118,8 @@ def learner_detail(request, pk):
         {
             "learner": learner,
             "plans": plans,
-            "can_edit": policies.can_register_learners(request.acting),
-            "can_export_record": can_export_records(request.acting),
+            "can_edit": policies.can_register_learners(acting),
+            "can_export_record": policies.exports_record_of(acting, learner),
         },
     )
 

@@ -191,12 +191,11 @@ def month_hours(region_ids, period):
     included) and those the employers approved: {(region, month): (confirmed, approved)}."""
     counted = [DiaryMonth.Status.CONFIRMED, DiaryMonth.Status.APPROVED]
     rows = (
-        # The plans of the period first (their semester's index), then their months.
+        # The plans of the period, then their months. No filter on the month: a month beyond
+        # the period (a summer extension, CAL-4) is not shown, and without one the database
+        # starts from the period's plans instead of every diary month of those dates.
         DiaryMonth.objects.filter(
-            of_regions(region_ids, ROW_REGION),
-            plan__semester_id__in=period.semester_ids,
-            month__gte=period.start,
-            month__lte=period.end,
+            of_regions(region_ids, ROW_REGION), plan__semester_id__in=period.semester_ids
         )
         .values("month", region=F(ROW_REGION))
         .annotate(
@@ -212,11 +211,9 @@ def paid_hours(region_ids, period):
     """PAY-6: per region and month of the hours, the hours in closed payroll runs (correction
     lines under the month they belong to): {(region, month): hours}."""
     rows = (
+        # As `month_hours`: the period's plans, their lines of any month.
         PayrollLine.objects.filter(
-            of_regions(region_ids, ROW_REGION),
-            plan__semester_id__in=period.semester_ids,
-            month__gte=period.start,
-            month__lte=period.end,
+            of_regions(region_ids, ROW_REGION), plan__semester_id__in=period.semester_ids
         )
         .values("month", region=F(ROW_REGION))
         .annotate(hours=Sum("hours"))

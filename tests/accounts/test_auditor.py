@@ -269,3 +269,19 @@ def test_a_plan_granted_beyond_the_auditors_region_opens_that_plan_not_the_whole
     record = f"/izglitojamie/{vidzeme_plan.learner_id}/pilns-ieraksts/"
     assert auditor.post(record).status_code == 404
     assert client_for(cast.other_staff).post(record).status_code == 200
+
+
+def test_the_learners_page_lists_only_the_plans_the_auditor_was_granted(cast, client_for):
+    from tests.factories import make_plan, semester
+
+    granted = school_plan(cast, "Annija", to="approved", mentor=cast.mentor)
+    make_plan(cast.preparer, granted.learner, on_semester=semester("2026/2027", 2))
+    _grant(cast, granted)
+    page = client_for(cast.sample_auditor).get(f"/izglitojamie/{granted.learner_id}/")
+    assert [plan.pk for plan in page.context["plans"]] == [granted.pk]
+    assert page.context["can_export_record"] is False
+    assert (
+        client_for(cast.staff)
+        .get(f"/izglitojamie/{granted.learner_id}/")
+        .context["can_export_record"]
+    )

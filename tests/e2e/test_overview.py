@@ -84,6 +84,9 @@ def test_the_auditor_downloads_a_learners_complete_record(demo, log_in):
     page = log_in("auditor@demo.lv")
     expect(page.get_by_role("heading", name="Pārbaudei uz vietas piešķirtie IAP")).to_be_visible()
     page.locator("nav.main-nav").get_by_role("link", name="Atbalsta plāni").click()
+    # A plan of the auditor's region (those granted one by one open only themselves).
+    page.get_by_label("Reģions").select_option(label=str(Region.objects.get(code="riga")))
+    page.get_by_role("button", name="Rādīt").click()
     page.locator("table.stack tbody tr a").first.click()
     expect(page.locator("main form[method=post]")).to_have_count(0)
     page.get_by_role("link", name="Izglītojamā lapa: visi viņa IAP").click()
