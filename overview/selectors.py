@@ -309,21 +309,11 @@ def supply_and_demand(region_ids, semester):
     """REG-1, CAP-1: per municipality of the regions, the mentors ready to work there (in the
     search, REG-2), their free places in `semester` (six learners each, less those they
     have, wherever), and the plans there still without a mentor."""
-    through = Mentor.municipalities.through
-    ready = through.objects.filter(
-        municipality=OuterRef("pk"),
-        mentor__is_available=True,
-        mentor__hidden_from_search=False,
-    )
-    load = learner_count(semester, mentor_column="mentor_id")
-    free = (
-        ready.annotate(free=Greatest(Value(MAX_LEARNERS_PER_SEMESTER) - load, 0))
-        .order_by()
-        .values("municipality")
-        .annotate(total=Sum("free"))
-        .values("total")
-    )
-    mentors = ready.order_by().values("municipality").annotate(n=Count("pk")).values("n")
+    # One pass over the municipalities' mentors, grouped, rather than a count per
+    # municipality that reads the registry again each time.
+    ready = Q(mentors__is_available=True, mentors__hidden_from_search=False)
+    load = learner_count(semester, mentor_column="mentors")
+    free = Greatest(Value(MAX_LEARNERS_PER_SEMESTER) - load, 0)
     without_mentor = (
         Plan.objects.filter(
             semester=semester,
@@ -340,8 +330,8 @@ def supply_and_demand(region_ids, semester):
         Municipality.objects.filter(of_regions(region_ids, "region_id"))
         .select_related("region")
         .annotate(
-            ready_mentors=Coalesce(Subquery(mentors), 0),
-            free_places=Coalesce(Subquery(free), 0),
+            ready_mentors=Count("mentors", filter=ready),
+            free_places=Coalesce(Sum(free, filter=ready), 0),
             without_mentor=Coalesce(Subquery(without_mentor), 0),
         )
         .order_by(latvian("region__name"), latvian("name"))
