@@ -405,3 +405,11 @@ class PlanFilterForm(forms.Form):
     def school_year(self):
         """A whole school year instead of the semester filter (the overview's year links)."""
         return self.cleaned_data.get("gads") if self.is_valid() else None
+
+    def semester_ids(self, semesters):
+        """The semesters listed: the school year's, when one is asked for, else those of the
+        semester choice (`semesters`, a `calendar.semester_choice`)."""
+        year = self.school_year()
+        if year is None:
+            return semesters.shown_ids
+        return [s.pk for s in semesters.semesters if s.school_year_id == year.pk]

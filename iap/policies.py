@@ -29,11 +29,17 @@ def audited_plan_ids(acting):
     )
 
 
+def reads_granted_plans(acting):
+    """An auditor short of the whole country reads, beside their regions if any, the plans
+    granted to them one by one."""
+    return acting.is_auditor and not acting.is_national
+
+
 def learners_for(acting):
     learners = Learner.objects.select_related("institution")
     if acting.has_role(Role.PREPARER, Role.APPROVER):
         return learners.filter(institution_id=acting.institution_id)
-    if acting.is_auditor and not acting.is_national:
+    if reads_granted_plans(acting):
         granted = Plan.objects.filter(pk__in=audited_plan_ids(acting)).values("learner_id")
         return in_regions(learners, acting, "institution") | learners.filter(pk__in=granted)
     return in_regions(learners, acting, "institution")
@@ -100,7 +106,7 @@ def plans_for(acting):
             plan=OuterRef("pk"), mentor__user=acting.user, status=Invitation.Status.PENDING
         )
         return plans.filter(Q(mentor__user=acting.user) | Exists(invited))
-    if acting.is_auditor and not acting.is_national:
+    if reads_granted_plans(acting):
         # The auditor's regions, and the plans staff granted them for an on-the-spot check.
         return in_regions(plans, acting, "learner__institution") | plans.filter(
             pk__in=audited_plan_ids(acting)
@@ -205,7 +211,7 @@ def of_readable_plans(acting, rows):
     """`rows` (a queryset of a model with a `plan`) of the plans the acting role may read.
     Staff's scope is put straight on the rows' own joins, so that the whole country's list is
     the whole table, unfiltered."""
-    if acting.is_staff or acting.is_admin or (acting.is_auditor and acting.is_national):
+    if (acting.oversees or acting.is_admin) and not reads_granted_plans(acting):
         return in_regions(rows, acting, "plan__learner__institution")
     return rows.filter(plan__in=plans_for(acting).values("pk"))
 

@@ -151,12 +151,9 @@ def plan_list(request):
     filters = PlanFilterForm(request.GET)
     semesters = semester_choice(request.GET.get("semestris"))
     school_year = filters.school_year()
-    semester_ids = (
-        [s.pk for s in semesters.semesters if s.school_year_id == school_year.pk]
-        if school_year
-        else semesters.shown_ids
+    plans = selectors.plan_list(
+        acting, semester_ids=filters.semester_ids(semesters), **filters.filters()
     )
-    plans = selectors.plan_list(acting, semester_ids=semester_ids, **filters.filters())
     page = page_of(plans, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,

@@ -1,10 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from skola_kopiena.exports import ExportJob
+from skola_kopiena.exports import ExportJob, RegionalExportJob
 
 
-class ReportExport(ExportJob):
+class ReportExport(RegionalExportJob):
     """A spreadsheet for reporting (plans, hours per month, or mentors) of a semester or a
     school year, of one region or of every region the role sees. Learners appear in it by
     plan number and year of birth only (ACC-3)."""
@@ -21,15 +21,6 @@ class ReportExport(ExportJob):
     # One semester of the school year, or none: the whole year.
     semester = models.ForeignKey(
         "schools.Semester", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    # One region, or none: every region the role sees.
-    region = models.ForeignKey(
-        "schools.Region",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region"),
     )
 
     class Meta:

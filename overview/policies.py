@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from skola_kopiena.accounts.permissions import register_download
+from skola_kopiena.accounts.permissions import register_download, sees_region
 from skola_kopiena.schools.models import Region
 
 from .models import AccessLogExport, ReportExport
@@ -30,7 +30,7 @@ def may_export_report(acting, export):
     """The export's region is still one the role sees (asked again by the task)."""
     if not can_see_overview(acting):
         return False
-    return export.region_id is None or acting.is_national or export.region_id in acting.region_ids
+    return export.region_id is None or sees_region(acting, export.region_id)
 
 
 def get_report_export_for(acting, pk):

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from skola_kopiena.exports import ExportJob
+from skola_kopiena.exports import RegionalExportJob
 
 CENT = Decimal("0.01")
 
@@ -234,7 +234,7 @@ class PayrollLine(models.Model):
         return self.month != self.run.month
 
 
-class PayrollExport(ExportJob):
+class PayrollExport(RegionalExportJob):
     """A spreadsheet of closed payroll runs (one employer, a region, or the whole country)."""
 
     month = models.DateField(_("month"))
@@ -246,14 +246,6 @@ class PayrollExport(ExportJob):
         blank=True,
         related_name="+",
         verbose_name=_("employer"),
-    )
-    region = models.ForeignKey(
-        "schools.Region",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region"),
     )
 
     class Meta:

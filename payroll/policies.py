@@ -16,6 +16,7 @@ from skola_kopiena.accounts.permissions import (
     institutions_for,
     register_admin_rules,
     register_download,
+    sees_region,
 )
 from skola_kopiena.schools.models import Institution
 
@@ -72,7 +73,7 @@ def may_export(acting, export):
     """The export's scope is still the acting role's to see (asked again by the task)."""
     if export.employer_id:
         return payroll_employers_for(acting).filter(pk=export.employer_id).exists()
-    return export.region_id in export_regions(acting) or acting.is_national
+    return sees_region(acting, export.region_id)
 
 
 def get_export_for(acting, pk):

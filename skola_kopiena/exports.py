@@ -177,6 +177,22 @@ class ExportJob(models.Model):
         abstract = True
 
 
+class RegionalExportJob(ExportJob):
+    """An export of one region's rows, or, with no region, of all the role sees."""
+
+    region = models.ForeignKey(
+        "schools.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 def run_export_job(model, export_id, *, allowed, sheets):
     """Make the file of an `ExportJob` once: the row is claimed by a conditional update, so a
     second run of the task finds it taken and does nothing; one whose worker died is taken

@@ -140,6 +140,12 @@ def require_role(acting, *roles):
         raise PermissionDenied
 
 
+def sees_region(acting, region_id):
+    """Whether the region is one the acting staff member or auditor sees (None, the whole
+    country: national ones and administrators only)."""
+    return acting.is_national or (acting.oversees and region_id in acting.region_ids)
+
+
 def in_regions(queryset, acting, path):
     """National staff and auditors see all; regional ones their regions; anyone else nothing
     here."""
