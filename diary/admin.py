@@ -15,7 +15,7 @@ class DiaryMonthAdmin(PortalHistoryAdmin):
     diary's services (APR-3). Opening a month or its history is logged (ACC-1)."""
 
     list_display = ["plan", "month_label", "status", "hours", "confirmed_at", "decided_by"]
-    list_filter = ["status", "month", "plan__learner__institution__municipality__region"]
+    list_filter = ["status", "month", "plan__institution__municipality__region"]
     search_fields = ["plan__learner__last_name", "plan__mentor__last_name"]
     list_select_related = ["plan__learner", "plan__semester__school_year", "decided_by"]
     exclude = ["timesheet_scan"]

@@ -38,6 +38,7 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations",
         verbose_name=_("support plan"),
+        db_index=False,  # evaluation_one_per_mentor_per_plan below serves its lookups
     )
     mentor = models.ForeignKey(
         "mentors.Mentor",
@@ -90,7 +91,11 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["mentor", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["mentor", "submitted_at"]),
+            # The overview's answers of a period: those submitted since it began.
+            models.Index(fields=["submitted_at"], name="evaluation_by_submission"),
+        ]
         constraints = [
             # EVA-1: one evaluation per mentor per plan.
             models.UniqueConstraint(

@@ -58,7 +58,7 @@ class PlanAdmin(PortalHistoryAdmin):
         "status",
         "module",
         ("semester", SemesterListFilter),
-        "learner__institution__municipality__region",
+        "institution__municipality__region",
     ]
     search_fields = ["learner__first_name", "learner__last_name", "mentor__last_name"]
     list_select_related = ["learner", "semester__school_year", "mentor"]

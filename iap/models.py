@@ -154,6 +154,20 @@ class Plan(models.Model):
     learner = models.ForeignKey(
         Learner, on_delete=models.PROTECT, related_name="plans", verbose_name=_("learner")
     )
+    # The learner's school, which made the plan: a learner never changes school (a pupil who
+    # moves is registered by the new one), so this copy never goes stale. The region of a
+    # plan is read from it, without a join through the learners, which at national scale made
+    # the overview's figures walk the learners' index row by row.
+    institution = models.ForeignKey(
+        "schools.Institution",
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("institution"),
+        editable=False,
+        # Read with a semester (plan_by_semester includes it) or from a plan's rows: an index
+        # of its own would tempt the database to read every year's plans of a region.
+        db_index=False,
+    )
     semester = models.ForeignKey(
         "schools.Semester",
         on_delete=models.PROTECT,
@@ -253,10 +267,13 @@ class Plan(models.Model):
         # Given per plan (django-guardian), to an auditor for an on-the-spot check: AuditGrant.
         permissions = [("audit_plan", _("May read the plan for an on-the-spot check"))]
         indexes = [
-            # A semester's plans in name order, or counted by status: the lists and the
-            # dashboards read their ids, learners and statuses from this index alone.
+            # A semester's plans in name order, or counted by status and region: the lists,
+            # the dashboards and the overview read their ids, learners, statuses and schools
+            # from this index alone.
             models.Index(
-                fields=["semester", "learner", "id"], include=["status"], name="plan_by_semester"
+                fields=["semester", "learner", "id"],
+                include=["status", "institution"],
+                name="plan_by_semester",
             ),
             # The approvers' queues read only the plans waiting for a decision, oldest first.
             models.Index(

@@ -90,13 +90,13 @@ def plans_for(acting):
     """Plans the acting role may read: the school's own, the region's, or the mentor's."""
     plans = Plan.objects.all()
     if acting.has_role(Role.PREPARER):
-        return plans.filter(learner__institution_id=acting.institution_id)
+        return plans.filter(institution_id=acting.institution_id)
     if acting.has_role(Role.APPROVER):
         # The approver sees a plan from its submission on, never a draft; APR-1: also the
         # plans whose mentor the institution (or youth centre) employs.
-        # Each side a subquery of the plan's own columns, not an OR across two joins.
+        # Each side on the plan's own columns, not an OR across two joins.
         return plans.filter(
-            Q(learner_id__in=Learner.objects.filter(institution_id=acting.institution_id))
+            Q(institution_id=acting.institution_id)
             | Q(contract_id__in=Contract.objects.filter(employer_id=acting.institution_id))
         ).exclude(status=Plan.Status.DRAFT)
     if acting.has_role(Role.MENTOR):
@@ -108,10 +108,10 @@ def plans_for(acting):
         return plans.filter(Q(mentor__user=acting.user) | Exists(invited))
     if reads_granted_plans(acting):
         # The auditor's regions, and the plans staff granted them for an on-the-spot check.
-        return in_regions(plans, acting, "learner__institution") | plans.filter(
+        return in_regions(plans, acting, "institution") | plans.filter(
             pk__in=audited_plan_ids(acting)
         )
-    return in_regions(plans, acting, "learner__institution")
+    return in_regions(plans, acting, "institution")
 
 
 def get_plan_for(acting, pk, write=False):
@@ -212,7 +212,7 @@ def of_readable_plans(acting, rows):
     Staff's scope is put straight on the rows' own joins, so that the whole country's list is
     the whole table, unfiltered."""
     if (acting.oversees or acting.is_admin) and not reads_granted_plans(acting):
-        return in_regions(rows, acting, "plan__learner__institution")
+        return in_regions(rows, acting, "plan__institution")
     return rows.filter(plan__in=plans_for(acting).values("pk"))
 
 
@@ -222,7 +222,7 @@ def invitations_in_scope(acting):
 
 def audit_grants_in_scope(acting):
     """The grants of the plans of the staff member's regions (national: all)."""
-    return in_regions(AuditGrant.objects.all(), acting, "content_object__learner__institution")
+    return in_regions(AuditGrant.objects.all(), acting, "content_object__institution")
 
 
 def _may_download_plan_file(field_name):

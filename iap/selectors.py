@@ -55,9 +55,9 @@ def plan_list(
     if risk:
         plans = plans.filter(Exists(PlanRisk.objects.filter(plan=OuterRef("pk"), risk=risk)))
     if region:
-        plans = plans.filter(learner__institution__municipality__region=region)
+        plans = plans.filter(institution__municipality__region=region)
     if municipality:
-        plans = plans.filter(learner__institution__municipality=municipality)
+        plans = plans.filter(institution__municipality=municipality)
     if mentoring_ran:
         plans = plans.filter(status__in=RAN_STATUSES)
     if without_mentor:

@@ -215,6 +215,7 @@ def plan_create(*, actor, learner, semester, module, category="", risks=(), star
         raise _second_plan_refusal(learner, semester)
     plan = Plan(
         learner=learner,
+        institution_id=learner.institution_id,
         semester=semester,
         created_by=actor,
         start_date=start_date,

@@ -123,7 +123,7 @@ def contracts_for(acting):
         return contracts.filter(mentor__user=acting.user)
     if acting.has_role(Role.PREPARER, Role.APPROVER):
         school_plans = Contract.plans.rel.related_model.objects.filter(
-            contract=OuterRef("pk"), learner__institution_id=acting.institution_id
+            contract=OuterRef("pk"), institution_id=acting.institution_id
         )
         return contracts.filter(Q(employer_id=acting.institution_id) | Exists(school_plans))
     return in_regions(contracts, acting, "employer")

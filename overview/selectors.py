@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diary.models import DiaryMonth, months_from, next_month_start
@@ -21,8 +22,9 @@ from payroll.models import PayrollLine
 from skola_kopiena.collation import latvian
 from skola_kopiena.schools.models import Municipality, Semester, hours_approval_deadline
 
-# The region of a plan is its learner's school's.
-PLAN_REGION = "learner__institution__municipality__region_id"
+# The region of a plan is its school's: read from the plan's own copy of it, not through the
+# learners (Plan.institution says why).
+PLAN_REGION = "institution__municipality__region_id"
 # That of a row of the plan (its risks, months, evaluations, payroll lines).
 ROW_REGION = f"plan__{PLAN_REGION}"
 
@@ -264,6 +266,15 @@ def months_waiting_by_employer(region_ids, today):
     return employers
 
 
+def submitted_in(period):
+    """The submitted evaluations that may be of the period's plans. EVA-6: an evaluation is
+    submitted after its plan's last day or its termination, so none of the period's before
+    the period began; the bound lets the database read only the evaluations since then, not
+    every year's."""
+    began = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time()))
+    return Q(submitted_at__gte=began)
+
+
 def evaluation_answers(region_ids, period):
     """EVA-3: the submitted evaluations' answers to the three closed questions, by region:
     {(region, question, answer): n}."""
@@ -275,8 +286,8 @@ def evaluation_answers(region_ids, period):
     rows = (
         Evaluation.objects.filter(
             of_regions(region_ids, ROW_REGION),
+            submitted_in(period),
             plan__semester_id__in=period.semester_ids,
-            submitted_at__isnull=False,
         )
         .values(region=F(ROW_REGION))
         .annotate(**counts)
@@ -294,7 +305,7 @@ def plans_with_answer(region_ids, period, question, answer):
     """EVA-3: the plans behind an answer of the overview's evaluations: those of the period
     whose submitted evaluation answered `question` with `answer`, in name order."""
     answered = Evaluation.objects.filter(
-        plan=OuterRef("pk"), submitted_at__isnull=False, **{question: answer}
+        submitted_in(period), plan=OuterRef("pk"), **{question: answer}
     )
     return (
         Plan.objects.filter(
@@ -319,10 +330,10 @@ def supply_and_demand(region_ids, semester):
             semester=semester,
             mentor__isnull=True,
             status=Plan.Status.DRAFT,
-            learner__institution__municipality=OuterRef("pk"),
+            institution__municipality=OuterRef("pk"),
         )
         .order_by()
-        .values("learner__institution__municipality")
+        .values("institution__municipality")
         .annotate(n=Count("pk"))
         .values("n")
     )

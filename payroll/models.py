@@ -187,7 +187,11 @@ class PayrollLine(models.Model):
     )
     month = models.DateField(_("month of the hours"))
     plan = models.ForeignKey(
-        "iap.Plan", on_delete=models.PROTECT, related_name="+", verbose_name=_("support plan")
+        "iap.Plan",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("support plan"),
+        db_index=False,  # payroll_line_by_plan below serves its lookups
     )
     mentor = models.ForeignKey(
         "mentors.Mentor",
@@ -213,6 +217,10 @@ class PayrollLine(models.Model):
         verbose_name = _("payroll line")
         verbose_name_plural = _("payroll lines")
         ordering = ["run", "mentor_name", "month", "plan"]
+        indexes = [
+            # The overview's paid hours of a period's plans per month, from this index alone.
+            models.Index(fields=["plan"], include=["month", "hours"], name="payroll_line_by_plan"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "diary_month"], name="payroll_line_once_per_run"

@@ -1142,10 +1142,10 @@ FIELDS = {
         "course", "created_by_id", "created_at", "history_date", "history_user_id",
     ],
     Plan: [
-        "id", "learner_id", "semester_id", "status", "start_date", "end_date", "module",
-        "category", "strengths", "interests", "desired_results", "monthly_hours",
-        "meeting_times", "mentor_id", "contract_id", "application_file", "situation",
-        "situation_plan", "provider_commits", "learner_commits", "agreement_scan",
+        "id", "learner_id", "institution_id", "semester_id", "status", "start_date",
+        "end_date", "module", "category", "strengths", "interests", "desired_results",
+        "monthly_hours", "meeting_times", "mentor_id", "contract_id", "application_file",
+        "situation", "situation_plan", "provider_commits", "learner_commits", "agreement_scan",
         "submitted_at", "decided_by_id", "decided_at", "return_reason", "hours_change_reason",
         "terminated_on", "termination_reason", "extended_until", "extension_order",
         "closed_at", "closed_by_id", "timesheets_received", "created_by_id", "created_at",
@@ -1621,7 +1621,8 @@ class Seeder:
         closed = status == Plan.Status.CLOSED
         changed = p.hours_change and status != Plan.Status.DRAFT  # IAP-6
         return (
-            *(p.id, p.learner.id, p.term.id, status, p.start_date, p.end_date, p.module),
+            *(p.id, p.learner.id, p.learner.institution.id, p.term.id, status, p.start_date),
+            *(p.end_date, p.module),
             *(p.category, STRENGTHS[p.id % 4], INTERESTS[p.id % 4], DESIRED[p.id % 4]),
             *(p.monthly_hours, MEETING_TIMES[p.id % 3], p.mentor.id if accepted else None),
             *(contract, f"scale/iap/{p.id}-iesniegums.pdf" if documents else ""),

@@ -242,6 +242,6 @@ LOGGING = {
 # The portal's public address, for links in emails.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
-# The covering indexes (INCLUDE columns) are for PostgreSQL; SQLite, for development only,
-# builds them on their key columns, which is all it needs.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# The covering indexes and unique constraints (INCLUDE columns) are for PostgreSQL; SQLite,
+# for development only, builds them on their key columns, which is all it needs.
+SILENCED_SYSTEM_CHECKS = ["models.W039", "models.W040"]

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from iap import services
 from iap.models import Invitation, Plan
@@ -77,6 +77,22 @@ def test_the_database_keeps_monthly_hours_between_1_and_20(cast, plan):
     plan.monthly_hours = 21
     with pytest.raises(IntegrityError), transaction.atomic():
         plan.save()
+
+
+def test_a_plan_belongs_to_its_learners_school_and_the_database_keeps_it_so(cast, plan):
+    # IAP-2: the learner's school prepares the plan; the overview reads the region from it.
+    assert plan.institution == plan.learner.institution == cast.school
+    continued = services.plan_continue(
+        actor=cast.preparer,
+        plan=advance_plan(
+            plan, preparer=cast.preparer, mentor=cast.mentor, to="approved", approver=cast.approver
+        ),
+    )
+    assert continued.institution == cast.school
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Plan.objects.filter(pk=plan.pk).update(institution=cast.other_school)
+            connection.check_constraints()  # the check is deferred to the commit
 
 
 def test_a_mentor_never_prepares_a_plan(cast, client_for, learner):

@@ -440,6 +440,7 @@ def build_month(shape, month):
         [
             Plan(
                 learner=learner,
+                institution_id=learner.institution_id,
                 semester=semester,
                 status=Plan.Status.APPROVED,
                 start_date=semester.start_date,
