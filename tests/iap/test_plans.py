@@ -33,6 +33,7 @@ def test_one_plan_per_learner_per_semester(cast, client_for, plan):
     assert response.context["form"].errors.as_data()["semester"][0].code == "IAP-1"
     duplicate = Plan(
         learner=plan.learner,
+        institution=plan.institution,
         semester=plan.semester,
         module="II",
         start_date=plan.start_date,
@@ -40,7 +41,8 @@ def test_one_plan_per_learner_per_semester(cast, client_for, plan):
         monthly_hours=4,
         created_by=cast.preparer,
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    refused = pytest.raises(IntegrityError, match="plan_one_per_learner_per_semester")
+    with refused, transaction.atomic():
         duplicate.save()
     # The next semester is another plan.
     assert make_plan(cast.preparer, plan.learner, on_semester=semester("2026/2027", 2)).pk
@@ -75,7 +77,7 @@ def test_the_plan_records_the_talk_of_preparer_and_mentor(cast, client_for, lear
 def test_the_database_keeps_monthly_hours_between_1_and_20(cast, plan):
     # CAP-2
     plan.monthly_hours = 21
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="plan_monthly_hours_1_20"), transaction.atomic():
         plan.save()
 
 
@@ -90,7 +92,8 @@ def test_a_plan_belongs_to_its_learners_school_and_the_database_keeps_it_so(cast
     )
     assert continued.institution == cast.school
     if connection.vendor == "postgresql":
-        with pytest.raises(IntegrityError), transaction.atomic():
+        refused = pytest.raises(IntegrityError, match="plan_institution_is_learners")
+        with refused, transaction.atomic():
             Plan.objects.filter(pk=plan.pk).update(institution=cast.other_school)
             connection.check_constraints()  # the check is deferred to the commit
 
