@@ -568,6 +568,14 @@ def contract_create(
     signed_file,
 ):
     """CON-1, CON-3, CON-5, CON-6: record a signed contract of a mentor with an employer."""
+    # CON-6: a contract is recorded with its signed file (its content is checked on upload,
+    # ACC-2, hence the file is left out of full_clean below).
+    if not signed_file:
+        raise field_error(
+            "signed_file",
+            _("Attach the mentor's signed contract with the employer."),
+            "CON-6",
+        )
     if semester is not None and semester.school_year_id != school_year.pk:
         raise field_error(
             "semester",

@@ -433,6 +433,25 @@ def test_a_contract_semester_outside_its_school_year_is_refused(cast):
     assert not Contract.objects.exists()
 
 
+def test_a_contract_without_its_signed_file_is_refused(cast):
+    # CON-6: the signed contract is uploaded with it, through the service as through the form.
+    with pytest.raises(ValidationError) as error:
+        mentor_services.contract_create(
+            actor=cast.preparer,
+            mentor=cast.mentor,
+            employer=cast.school,
+            school_year=semester("2026/2027", 1).school_year,
+            semester=None,
+            contract_number="L-1",
+            signed_on=D(2026, 8, 28),
+            background_check_date=D(2026, 8, 20),
+            background_check_by="Direktore I. Kalna",
+            signed_file=None,
+        )
+    assert _codes(error) == {"signed_file": ["CON-6"]}
+    assert not Contract.objects.exists()
+
+
 # --- DIA-1: only the plan's mentor reports its months -------------------------------------
 
 
