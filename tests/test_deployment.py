@@ -81,6 +81,12 @@ def test_compose_commands():
     assert celery_subcommand(command_tokens(services["beat"])) == "beat"
 
 
+def test_only_the_proxy_on_the_host_reaches_the_app():
+    # The login rate limits trust X-Forwarded-For from the proxy: no way around it.
+    published = compose_services()["web"]["ports"]
+    assert published and all(str(port).startswith("127.0.0.1:") for port in published)
+
+
 def test_exactly_one_beat():
     beats = [name for name, service in compose_services().items() if runs_beat(service)]
     assert beats == ["beat"]
