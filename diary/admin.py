@@ -27,7 +27,10 @@ class DiaryMonthAdmin(PortalHistoryAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         diary_month = super().get_object(request, object_id, from_field)
-        if request.method == "GET":
+        # ACC-1: the month's page and its history show its content; the delete page only
+        # names it (and answers 403: the months are never deleted), so it reads nothing.
+        shows_content = not request.resolver_match.url_name.endswith("_delete")
+        if request.method == "GET" and shows_content:
             access_log_record(
                 acting=permissions.admin_acting(request),
                 action=AccessLog.Action.ADMIN_VIEW,

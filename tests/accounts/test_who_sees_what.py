@@ -122,6 +122,9 @@ def test_every_read_of_diary_content_names_the_plan_month_and_mentor(cast, clien
     client_for(cast.staff).get(f"/dienasgramata/{plan.pk}/2026-11/")
     client_for(cast.staff).get(f"/admin/diary/diarymonth/{youth_month.pk}/change/")
     client_for(cast.staff).get(f"/admin/diary/diarymonth/{youth_month.pk}/history/")
+    # The delete page shows nothing of the month (and is refused): no read to log.
+    refused = client_for(cast.staff).get(f"/admin/diary/diarymonth/{youth_month.pk}/delete/")
+    assert refused.status_code == 403
     logged = list(
         AccessLog.objects.order_by("at", "pk").values_list(
             "user__email", "action", "plan_pk", "month", "mentor_name", "region_id"
