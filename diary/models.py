@@ -46,12 +46,14 @@ class DiaryEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="diary_entries",
         verbose_name=_("support plan"),
+        db_index=False,  # the (plan, date) index below serves its lookups
     )
     mentor = models.ForeignKey(
         "mentors.Mentor",
         on_delete=models.PROTECT,
         related_name="diary_entries",
         verbose_name=_("mentor"),
+        db_index=False,  # the (mentor, date) index below serves its lookups
     )
     date = models.DateField(_("Date"))
     start_time = models.TimeField(_("Start"))

@@ -45,6 +45,7 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations",
         verbose_name=_("mentor"),
+        db_index=False,  # the (mentor, submitted_at) index below serves its lookups
     )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,6 +32,7 @@ class Learner(models.Model):
         on_delete=models.PROTECT,
         related_name="learners",
         verbose_name=_("institution"),
+        db_index=False,  # learner_by_institution_name below serves its lookups
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -152,7 +153,11 @@ class Plan(models.Model):
         C = "c", _("(c) is in grades 7–9 and at risk of leaving school early")
 
     learner = models.ForeignKey(
-        Learner, on_delete=models.PROTECT, related_name="plans", verbose_name=_("learner")
+        Learner,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("learner"),
+        db_index=False,  # plan_one_per_learner_per_semester below serves its lookups
     )
     # The learner's school, which made the plan: a learner never changes school (a pupil who
     # moves is registered by the new one), so this copy never goes stale. The region of a
@@ -173,6 +178,7 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="plans",
         verbose_name=_("semester"),
+        db_index=False,  # plan_by_semester below serves its lookups
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -382,7 +388,12 @@ class PlanRisk(models.Model):
         MINORITY = "minority", _("belongs to a minority or ethnic group")
         OTHER = "other", _("other")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="risks",
+        db_index=False,  # plan_risk_unique below serves its lookups
+    )
     risk = models.CharField(_("risk"), max_length=30, choices=Risk.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
     history = HistoricalRecords()

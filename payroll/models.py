@@ -134,6 +134,7 @@ class PayrollRun(models.Model):
         on_delete=models.PROTECT,
         related_name="payroll_runs",
         verbose_name=_("employer"),
+        db_index=False,  # payroll_run_once_per_employer_month serves its lookups
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     closed_at = models.DateTimeField(_("closed"))
@@ -177,7 +178,11 @@ class PayrollLine(models.Model):
     """
 
     run = models.ForeignKey(
-        PayrollRun, on_delete=models.PROTECT, related_name="lines", verbose_name=_("payroll run")
+        PayrollRun,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        verbose_name=_("payroll run"),
+        db_index=False,  # payroll_line_once_per_run below serves its lookups
     )
     diary_month = models.ForeignKey(
         "diary.DiaryMonth",

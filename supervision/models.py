@@ -47,6 +47,7 @@ class Session(models.Model):
         on_delete=models.PROTECT,
         related_name="supervision_sessions",
         verbose_name=_("Region"),
+        db_index=False,  # the (region, date) index below serves its lookups
     )
     target_group = models.CharField(_("Target group"), max_length=10, choices=TargetGroup.choices)
     capacity = models.PositiveSmallIntegerField(
@@ -139,6 +140,7 @@ class Signup(models.Model):
         on_delete=models.PROTECT,
         related_name="supervision_signups",
         verbose_name=_("mentor"),
+        db_index=False,  # the (mentor, attended) index below serves its lookups
     )
     signed_up_at = models.DateTimeField(_("signed up"))
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)

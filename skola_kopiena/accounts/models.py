@@ -177,6 +177,7 @@ class AccessLog(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("region"),
+        db_index=False,  # accesslog_region_at below serves its lookups
     )
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 

@@ -16,6 +16,7 @@ class SentEmail(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("region"),
+        db_index=False,  # sentemail_region_sent_at below serves its lookups
     )
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
