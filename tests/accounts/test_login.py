@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -147,6 +148,23 @@ def test_a_forgotten_password_is_reset_by_email(cast):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [cast.preparer.email]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_setting_a_new_password_lifts_the_lockout_at_that_address(cast):
+    # The lockout message sends the person to "Forgot your password?": once they have set a
+    # new one, it logs them in from the same address at once, not after the 15 minutes.
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    with time_machine.travel(TODAY, tick=False):
+        lock_out(client, cast.preparer.email)
+        client.post("/accounts/password/reset/", {"email": cast.preparer.email})
+        link = re.search(r"/accounts/password/reset/key/\S+/", mail.outbox[0].body).group()
+        form_page = client.get(link, follow=True).redirect_chain[-1][0]
+        new_password = "jauna-parole-2026"
+        done = client.post(form_page, {"password1": new_password, "password2": new_password})
+        assert done.status_code == 302
+        client.logout()
+        response = login(client, cast.preparer.email, new_password)
+    assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
 def test_logging_out_ends_the_session(cast, client_for):
