@@ -93,6 +93,10 @@ class PortalAdminSite(admin.AdminSite):
         return permissions.can_use_admin(request)
 
     def login(self, request, extra_context=None):
+        # Someone signed in whose role has no admin is told so (the portal's 403 page, which
+        # offers the role switch): the login would send them straight back here, in a loop.
+        if request.user.is_authenticated:
+            raise PermissionDenied
         # The admin logs in through the same protected allauth flow (rate limits, MFA).
         from django.contrib.auth.views import redirect_to_login
 

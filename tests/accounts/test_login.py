@@ -218,10 +218,12 @@ def test_the_admin_logs_in_through_the_same_protected_login(db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("role", ["preparer", "approver", "mentor_user"])
-def test_school_staff_and_mentors_cannot_enter_the_admin(cast, client_for, role):
-    response = client_for(getattr(cast, role)).get("/admin/")
-    assert response.status_code == 302
+@pytest.mark.parametrize("role", ["preparer", "approver", "mentor_user", "auditor"])
+def test_roles_without_the_admin_are_told_so_not_sent_round_in_a_loop(cast, client_for, role):
+    response = client_for(getattr(cast, role)).get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert [url for url, _status in response.redirect_chain] == ["/admin/login/?next=/admin/"]
+    assert "403.html" in [template.name for template in response.templates]
 
 
 def test_the_portal_speaks_latvian_even_to_an_english_browser_until_english_is_chosen(
