@@ -6,7 +6,7 @@ from skola_kopiena.files.fields import PrivateUploadField
 from skola_kopiena.files.validation import SPREADSHEET_KINDS
 from skola_kopiena.schools.models import Municipality, Region
 
-from .models import phone_validator
+from .models import MAX_LEARNERS_PER_SEMESTER, phone_validator
 
 
 class RegistrySearchForm(forms.Form):
@@ -23,6 +23,18 @@ class RegistrySearchForm(forms.Form):
         empty_label=_("All regions"),
     )
     name = forms.CharField(label=_("Name or certificate number"), required=False, max_length=100)
+    # REG-2: those a preparer can invite (available, not hidden from the search); the
+    # overview's "mentors ready" and free places count these.
+    gatavi = forms.BooleanField(label=_("Only mentors ready to work"), required=False)
+    # CAP-1: the overview's load figures link here, one number of learners each.
+    skoleni = forms.TypedChoiceField(
+        label=_("Learners this semester"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any number"))]
+        + [(n, str(n)) for n in range(MAX_LEARNERS_PER_SEMESTER + 1)],
+    )
 
 
 class ChangeRequestForm(forms.Form):

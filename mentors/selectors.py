@@ -9,12 +9,16 @@ from . import policies
 from .models import MAX_LEARNERS_PER_SEMESTER, ChangeRequest, Mentor
 
 
-def registry_search(acting, *, municipality=None, region=None, name=""):
-    """REG-2: the registry as the acting role may see it, filtered, in Latvian name order.
+def registry_search(acting, *, municipality=None, region=None, name="", ready=False, learners=None):
+    """REG-2: the registry as the acting role may see it, filtered, in Latvian name order;
+    `ready`: only those a preparer can invite; `learners`: only those with that many
+    learners in the current semester (CAP-1).
 
     Each mentor carries `learner_count`: their learners in the current semester (CAP-1).
     """
     mentors = policies.mentors_for(acting)
+    if ready:
+        mentors = mentors.filter(is_available=True, hidden_from_search=False)
     if municipality is not None:
         mentors = mentors.filter(municipalities=municipality)
     if region is not None:
@@ -25,9 +29,11 @@ def registry_search(acting, *, municipality=None, region=None, name=""):
             | Q(last_name__icontains=word)
             | Q(certificate_number__iexact=word)
         )
+    mentors = mentors_with_load(mentors, current_semester())
+    if learners is not None:
+        mentors = mentors.filter(learner_count=learners)
     return (
-        mentors_with_load(mentors, current_semester())
-        .select_related("region")
+        mentors.select_related("region")
         .prefetch_related(
             Prefetch("municipalities", queryset=Municipality.objects.order_by(latvian("name")))
         )

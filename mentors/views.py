@@ -34,6 +34,8 @@ def registry(request):
         municipality=filters.get("municipality"),
         region=filters.get("region"),
         name=filters.get("name", ""),
+        ready=filters.get("gatavi", False),
+        learners=filters.get("skoleni"),
     )
     page = Paginator(mentors, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

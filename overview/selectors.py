@@ -46,9 +46,10 @@ class Period:
     def semester_ids(self):
         return [semester.pk for semester in self.semesters]
 
-    @property
-    def last_semester(self):
-        return self.semesters[-1]
+    def semester_on(self, today):
+        """The semester whose mentors, load and free places are shown: the period's one under
+        way or next to start (as `current_semester` picks), or its last once it is over."""
+        return next((s for s in self.semesters if s.latest_end_date >= today), self.semesters[-1])
 
     @property
     def months(self):
@@ -59,6 +60,7 @@ class Period:
 class PeriodChoice:
     options: list  # newest school year first, each followed by its semesters
     chosen: Period
+    current: object  # the semester under way or next to start (the registry's load), or None
 
 
 def period_choice(value, today):
@@ -94,7 +96,8 @@ def period_choice(value, today):
             )
             or max(semester_periods, key=lambda p: p.start, default=None)
         )
-    return PeriodChoice(options, chosen)
+    current = next((s for s in semesters if s.latest_end_date >= today), None)
+    return PeriodChoice(options, chosen, current)
 
 
 # --- Figures ----------------------------------------------------------------------------------

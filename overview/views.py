@@ -21,7 +21,7 @@ from iap.models import Plan, PlanRisk
 from mentors import policies as mentors_policies
 from mentors.models import MAX_LEARNERS_PER_SEMESTER
 from skola_kopiena.accounts.models import AccessLog
-from skola_kopiena.accounts.permissions import can_export_records
+from skola_kopiena.accounts.permissions import can_export_records, can_use_admin
 from skola_kopiena.accounts.services import access_log_record
 from skola_kopiena.forms import add_service_errors
 from skola_kopiena.paging import page_of
@@ -72,6 +72,10 @@ class Regions:
         return Row(label, cells, sum(cell[0] for cell in cells), link(None), **extra)
 
 
+def _region_param(region, **params):
+    return {"region": region.pk, **params} if region is not None else params
+
+
 def _sum(counts, match):
     """{region: n} summed over the keys of `counts` ((region, …): n) that `match` accepts."""
     totals = {}
@@ -90,7 +94,8 @@ def overview(request):
     choice = selectors.period_choice(request.GET.get("periods"), today)
     period = choice.chosen
     region_ids = policies.overview_region_ids(acting)
-    municipalities = selectors.supply_and_demand(region_ids, period.last_semester)
+    semester = period.semester_on(today)
+    municipalities = selectors.supply_and_demand(region_ids, semester)
     regions = list({m.region_id: m.region for m in municipalities}.values())
     view = Regions(regions, period)
 
@@ -142,18 +147,27 @@ def overview(request):
             {region: m["learners"] for region, m in mentoring.items()},
             lambda region: view.plans(region, notika="on"),
         ),
+        # The plans under which they mentored, each with its mentor.
         view.row(
             _("Mentors who supported them"),
             {region: m["mentors"] for region, m in mentoring.items()},
-            lambda region: f"{registry}?region={region.pk}" if region else registry,
+            lambda region: view.plans(region, notika="on"),
         ),
     ]
-    load = selectors.mentor_load(region_ids, period.last_semester)
+    load = selectors.mentor_load(region_ids, semester)
+
+    def with_load(n):
+        # The registry shows the load of the current semester only: an earlier one's figure
+        # has no list to open.
+        if semester != choice.current:
+            return lambda region: ""
+        return lambda region: f"{registry}?{urlencode(_region_param(region, skoleni=n))}"
+
     load_rows = [
         view.row(
             _("%(n)s of %(max)s learners") % {"n": n, "max": MAX_LEARNERS_PER_SEMESTER},
             _sum(load, lambda key, n=n: key[0] == n),
-            lambda region: f"{registry}?region={region.pk}" if region else registry,
+            with_load(n),
         )
         for n in range(1, MAX_LEARNERS_PER_SEMESTER + 1)
     ]
@@ -187,6 +201,7 @@ def overview(request):
             "evaluation_chart": evaluation_chart,
             "evaluations_counted": sum(evaluations.values()) // len(CLOSED_QUESTIONS),
             "municipalities": municipalities,
+            "semester": semester,
             "capacity": MAX_LEARNERS_PER_SEMESTER,
             "today": today,
             "export_form": ReportExportForm(
@@ -263,7 +278,12 @@ def export_detail(request, pk):
     return render(
         request,
         "overview/export.html",
-        {"export": export, "heading": export.get_kind_display()},
+        {
+            "export": export,
+            "title": _("Export for reporting: %(kind)s") % {"kind": export.get_kind_display()},
+            "back_url": reverse("overview:index"),
+            "back_label": _("Overview"),
+        },
     )
 
 
@@ -401,7 +421,13 @@ def access_log_export(request):
             add_service_errors(form, error)
         else:
             return redirect("overview:access_log_export", export.pk)
-    return render(request, "overview/access_log_export.html", {"form": form})
+    # Offered only to those the administration lets in (auditors read the log as a file).
+    admin_log_url = (
+        reverse("admin:accounts_accesslog_changelist") if can_use_admin(request) else None
+    )
+    return render(
+        request, "overview/access_log_export.html", {"form": form, "admin_log_url": admin_log_url}
+    )
 
 
 @require_GET
@@ -410,5 +436,10 @@ def access_log_export_detail(request, pk):
     return render(
         request,
         "overview/export.html",
-        {"export": export, "heading": _("Access log")},
+        {
+            "export": export,
+            "title": _("Access log export"),
+            "back_url": reverse("overview:access_log"),
+            "back_label": _("Access log"),
+        },
     )

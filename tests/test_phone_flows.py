@@ -244,7 +244,7 @@ def test_the_approvers_home_page_says_how_many_months_wait_and_by_when(
             "%(counter)s month waits for approval, deadline %(deadline)s",
             "%(counter)s months wait for approval, deadline %(deadline)s",
             1,
-        ) % {"counter": 1, "deadline": deadline.strftime("%d.%m.")}
+        ) % {"counter": 1, "deadline": deadline.strftime("%d.%m.%Y")}  # with its year
     assert expected in card
 
 
@@ -411,8 +411,9 @@ def test_the_mentors_invitations_name_first_name_grade_municipality_and_date(
 
 def test_the_staff_count_of_months_waiting_for_approval_links_to_them(cast, client_for):
     # Everything on a dashboard that names work links to it: the region's confirmed months,
-    # in the admin's scoped list of diary months.
-    page = client_for(cast.staff).get("/").content.decode()
-    link = "/admin/diary/diarymonth/?status__exact=confirmed"
-    assert link in page
-    assert client_for(cast.staff).get(link).status_code == 200
+    # all of them, in the portal's hours check (not the admin).
+    for user in (cast.staff, cast.auditor):
+        page = client_for(user).get("/").content.decode()
+        link = "/parbaude/?statuss=confirmed"
+        assert f'href="{link}"' in page
+        assert client_for(user).get(link).status_code == 200

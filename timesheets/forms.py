@@ -58,7 +58,7 @@ class VerificationFilterForm(forms.Form):
         self.fields["darba_devejs"].choices = [("", _("All employers")), *employer_choices]
         # CAL-1: the months from the first month of mentoring to this one.
         this_month = month_start(today)
-        self.fields["menesis"].choices = [("", _("This semester"))] + [
+        self.fields["menesis"].choices = [("", _("This semester; waiting: all"))] + [
             (month.isoformat(), date_format(month, "F Y"))
             for month in reversed(list(months_from(MENTORING_FIRST_DAY, this_month)))
         ]

@@ -70,9 +70,13 @@ def verification_months(
 ):
     """APR-4: the confirmed and approved months of the staff member's regions, from `since`
     (the semester's first month, so the list does not grow with the years) or in `month`,
-    newest first, each with its check if any."""
+    newest first, each with its check if any. The months still waiting for the employer are
+    all shown, however old: they are few, and the oldest are the late ones (APR-2)."""
     months = verifiable_months_for(acting).filter(status__in=VERIFIABLE)
-    months = months.filter(month=month) if month else months.filter(month__gte=since)
+    if month:
+        months = months.filter(month=month)
+    elif since:
+        months = months.filter(month__gte=since)
     if employer:
         months = months.filter(plan__contract__employer_id=employer)
     if mentor:

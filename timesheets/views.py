@@ -176,9 +176,12 @@ def verification_list(request):
         query = request.GET.copy()
         query["sekla"] = secrets.randbelow(10**6) + 1
         return redirect(f"{request.path}?{query.urlencode()}")
+    filters = form.filters()
     semester = current_semester(today)
-    since = month_start(semester.start_date) if semester else month_start(today)
-    months = selectors.verification_months(acting, since=since, **form.filters())
+    since = None
+    if not filters["month"] and filters["status"] != DiaryMonth.Status.CONFIRMED:
+        since = month_start(semester.start_date) if semester else month_start(today)
+    months = selectors.verification_months(acting, since=since, **filters)
     if sample:
         size, seed = sample
         page = None
@@ -216,6 +219,7 @@ def verification_month(request, pk):
             "plan__contract__employer",
             "plan__semester__school_year",
             "verification__checked_by",
+            "decided_by",
         )
         .first()
     )

@@ -94,3 +94,11 @@ def test_the_service_refuses_a_period_the_form_did_not_check(cast):
         )
     assert refused.value.error_dict["until"][0].code == "period_order"
     assert not AccessLogExport.objects.exists()
+
+
+def test_the_admins_log_is_offered_only_to_those_the_admin_lets_in(cast, client_for):
+    # An auditor reads the log as a file: a link into the admin would only refuse them.
+    admin_log = 'href="/admin/accounts/accesslog/"'
+    assert admin_log in client_for(cast.staff).get("/piekluves-zurnals/eksports/").content.decode()
+    auditors_page = client_for(cast.auditor).get("/piekluves-zurnals/eksports/").content.decode()
+    assert admin_log not in auditors_page

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from diary import services as diary_services
 from diary.models import DiaryMonth
 from skola_kopiena.accounts.models import AccessLog
-from tests.factories import confirm_month, pdf_upload, school_plan
+from tests.factories import confirm_month, on, pdf_upload, school_plan, spring_plan
 from timesheets import services
 from timesheets.models import MonthVerification
 
@@ -50,6 +50,9 @@ def test_staff_check_a_month_against_the_full_diary_and_the_scan(cast, client_fo
     page = client.get(f"/parbaude/{approved_month.pk}/").content.decode()
     assert CANARY in page
     assert f"/faili/diary/diarymonth/{approved_month.pk}/timesheet_scan/" in page
+    # Who closed the month and who approved it, each under its own name.
+    assert "Mentors noslēdza" in page and "Darba devējs apstiprināja" in page
+    assert str(cast.approver) in page
     response = client.post(
         f"/parbaude/{approved_month.pk}/", {"outcome": "verified", "finding": "ignorēts"}
     )
@@ -168,6 +171,26 @@ def test_the_months_are_filtered_by_employer_and_what_is_checked(cast, client_fo
     assert months(f"darba_devejs={cast.school.pk}") == [october, september]
     assert months(f"darba_devejs={cast.youth_centre.pk}") == []
     assert months("menesis=2026-09-01") == [september]
+
+
+def test_a_month_still_waiting_from_an_earlier_semester_is_listed_with_the_waiting_ones(
+    cast, client_for
+):
+    # APR-2, APR-4: the overview's late employer opens its waiting months, the oldest (the
+    # late one) included; the default list keeps to this semester.
+    may = D(2026, 5, 1)
+    with on(D(2026, 5, 12)):
+        spring_month = _confirmed(
+            spring_plan(cast, "Pavasara", mentor=cast.mentor), may, D(2026, 5, 5)
+        )
+    plan = school_plan(cast, "Anna", mentor=cast.mentor)
+    october = _confirmed(plan, OCTOBER, D(2026, 10, 6))
+    client = client_for(cast.staff)
+    waiting = client.get(f"/parbaude/?statuss=confirmed&darba_devejs={cast.school.pk}")
+    assert list(waiting.context["months"]) == [october, spring_month]
+    assert list(client.get("/parbaude/").context["months"]) == [october]
+    empty = client.get("/parbaude/?mentors=Neviens").content.decode()
+    assert "saraksts sākas ar semestra pirmo mēnesi: septembris 2026" in empty
 
 
 def test_the_list_keeps_its_query_count(cast, client_for, django_assert_num_queries):
