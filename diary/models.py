@@ -159,6 +159,10 @@ class DiaryMonth(models.Model):
     def __str__(self):
         return f"{self.plan} · {self.month:%m.%Y}"
 
+    def download_name(self, field_name):
+        """The scan's name when downloaded: whose month it is, not the random stored name."""
+        return f"grafiks-nr{self.plan_id}-{self.month:%Y-%m}"
+
     def access_log_subject(self):
         return self.plan.access_log_subject() | {"month": self.month}
 

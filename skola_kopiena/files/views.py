@@ -9,6 +9,11 @@ from skola_kopiena.accounts import permissions
 from skola_kopiena.accounts.models import AccessLog
 from skola_kopiena.accounts.services import access_log_record
 
+# Shown in the browser's tab when asked (`?skatit=1`: a scan to read beside the diary): only
+# the kinds whose content the upload check has verified (skola_kopiena/files/validation.py)
+# and that a browser shows without running anything of the file's own.
+SHOWN_IN_THE_BROWSER = {"application/pdf", "image/jpeg", "image/png"}
+
 
 @require_GET
 def download(request, app_label, model_name, pk, field_name):
@@ -24,11 +29,20 @@ def download(request, app_label, model_name, pk, field_name):
     if not stored:
         raise Http404
     access_log_record(acting=request.acting, action=AccessLog.Action.DOWNLOAD, obj=obj)
-    original = getattr(obj, "original_name", "") or PurePosixPath(stored.name).name
+    name = PurePosixPath(stored.name)
+    if hasattr(obj, "download_name"):
+        original = obj.download_name(field_name) + name.suffix
+    else:
+        original = getattr(obj, "original_name", "") or name.name
     content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    shown = request.GET.get("skatit") == "1" and content_type in SHOWN_IN_THE_BROWSER
     response = FileResponse(
-        stored.open("rb"), as_attachment=True, filename=original, content_type=content_type
+        stored.open("rb"), as_attachment=not shown, filename=original, content_type=content_type
     )
+    if shown:
+        # The browser's PDF viewer embeds the file in the page it makes for it: the portal's
+        # "object-src 'none'" would leave that page blank.
+        response._csp_replace = {"object-src": ["'self'"]}
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

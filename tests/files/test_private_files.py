@@ -138,6 +138,14 @@ def test_download_is_permission_checked_logged_and_never_cached(cast, client_for
     assert AccessLog.objects.count() == 1
 
 
+def test_only_a_checked_scan_or_image_is_shown_in_the_browser_when_asked(
+    cast, client_for, stored_import
+):
+    # A spreadsheet stays a download even when asked to be shown.
+    url = f"/faili/mentors/registryimport/{stored_import.pk}/source_file/?skatit=1"
+    assert client_for(cast.staff).get(url)["Content-Disposition"].startswith("attachment")
+
+
 def test_there_is_no_public_address_for_uploads(cast, client_for, stored_import):
     # ACC-2: no MEDIA_URL route; guessing a path gets nothing.
     assert not settings.MEDIA_URL or settings.MEDIA_URL == "/"

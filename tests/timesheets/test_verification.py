@@ -50,6 +50,12 @@ def test_staff_check_a_month_against_the_full_diary_and_the_scan(cast, client_fo
     page = client.get(f"/parbaude/{approved_month.pk}/").content.decode()
     assert CANARY in page
     assert f"/faili/diary/diarymonth/{approved_month.pk}/timesheet_scan/" in page
+    # The scan opens in a tab of its own, beside the diary, under a name that says whose.
+    scan = client.get(f"/faili/diary/diarymonth/{approved_month.pk}/timesheet_scan/?skatit=1")
+    disposition = scan["Content-Disposition"]
+    assert disposition.startswith("inline") and scan["Content-Type"] == "application/pdf"
+    assert f'filename="grafiks-nr{approved_month.plan_id}-2026-10.pdf"' in disposition
+    assert "object-src 'self'" in scan["Content-Security-Policy"]
     # Who closed the month and who approved it, each under its own name.
     assert "Mentors noslēdza" in page and "Darba devējs apstiprināja" in page
     assert str(cast.approver) in page
