@@ -7,12 +7,14 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diary.models import DiaryEntry, DiaryMonth
 from evaluation.models import Decision, Evaluation
@@ -22,6 +24,18 @@ from payroll.models import PayrollLine
 from skola_kopiena.exports import Column, Sheet, to_csv
 from supervision.models import Signup
 from timesheets.models import MonthVerification
+
+# The columns django-simple-history adds to every history table, named for the reader.
+HISTORY_HEADERS = {
+    "history_id": gettext_lazy("change No."),
+    "history_date": gettext_lazy("changed on"),
+    "history_change_reason": gettext_lazy("reason for the change"),
+    "history_type": gettext_lazy("kind of change"),
+    "history_user": gettext_lazy("changed by"),
+}
+# Copies kept for the database's checks that the record's own columns already say (a diary
+# entry's date, start and end).
+NOT_SHOWN = {"starts_at", "ends_at"}
 
 
 @dataclass
@@ -38,16 +52,32 @@ class Record:
         """Every concrete field of the queryset `objects` (but `hidden`) as a CSV, its files
         alongside; related rows are read with it, a plan is named by its number."""
         model = objects.model
-        fields = [f for f in model._meta.concrete_fields if f.name not in hidden]
+        fields = [f for f in model._meta.concrete_fields if f.name not in {*hidden, *NOT_SHOWN}]
         related = [f.name for f in fields if f.is_relation and f.name != "plan"]
         objects = list(objects.select_related(*related))
-        columns = [Column(str(f.verbose_name)) for f in fields]
+        headers = []
+        for model_field in fields:
+            header = self._header(model_field)
+            # A column named like an earlier one (an evaluation's "Comment" after each
+            # question) says whose it is.
+            if header in headers:
+                header = f"{header} ({headers[-1]})"
+            headers.append(header)
+        columns = [Column(header) for header in headers]
         rows = [tuple(self._value(obj, f) for f in fields) for obj in objects]
         self._add(f"{name}.csv", title, to_csv([Sheet(title, columns, rows)]), len(rows))
 
     def history(self, name, title, historical):
         """Every change of the rows, with who made it and when (django-simple-history)."""
         self.table(name, title, historical)
+
+    @staticmethod
+    def _header(model_field):
+        if model_field.name in HISTORY_HEADERS:
+            return str(HISTORY_HEADERS[model_field.name])
+        if model_field.name == "plan":
+            return _("support plan")
+        return str(model_field.verbose_name)
 
     def _value(self, obj, model_field):
         value = getattr(obj, model_field.attname)
@@ -64,6 +94,8 @@ class Record:
             return self._name(related) if related is not None else str(value)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if isinstance(value, Decimal):
+            return number_format(value)  # 198,80: the decimal comma of the portal's pages
         if isinstance(value, datetime.datetime):
             return date_format(timezone.localtime(value), "d.m.Y H:i")
         if isinstance(value, datetime.date):

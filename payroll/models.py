@@ -204,12 +204,12 @@ class PayrollLine(models.Model):
         related_name="payroll_lines",
         verbose_name=_("mentor"),
     )
-    mentor_name = models.CharField(_("mentor"), max_length=201)
+    mentor_name = models.CharField(_("mentor's name in the payment"), max_length=201)
     certificate_number = models.CharField(_("certificate number"), max_length=50)
     contract = models.ForeignKey(
         "mentors.Contract", on_delete=models.PROTECT, related_name="+", verbose_name=_("contract")
     )
-    contract_label = models.CharField(_("contract"), max_length=120)
+    contract_label = models.CharField(_("contract in the payment"), max_length=120)
     hours = models.IntegerField(_("hours"))
     rate = models.ForeignKey(
         Rate, on_delete=models.PROTECT, related_name="+", verbose_name=_("rate")

@@ -5,8 +5,11 @@ import csv
 import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 from diary import services as diary_services
+from overview.records import Record
+from payroll.models import PayrollLine
 from skola_kopiena.accounts.models import AccessLog
 from tests.factories import confirm_month, pdf_upload, school_plan
 
@@ -65,6 +68,24 @@ def test_staff_download_a_learners_complete_record(cast, client_for):
     assert len(history) - 1 >= 4  # created, submitted, approved, and the steps between
     logged = AccessLog.objects.get(action=AccessLog.Action.RECORD_EXPORT)
     assert (logged.user, logged.object_id) == (cast.staff, str(learner.pk))
+    # Every table is headed in Latvian, each column once.
+    for name in names:
+        if name.endswith(".csv"):
+            header = _table(archive, name)[0]
+            assert len(set(header)) == len(header), (name, header)
+            assert not {"plan", "starts at", "history id", "history user"} & set(header)
+    assert _table(archive, "vesture-iap.csv")[0][-5:] == [
+        "izmaiņas Nr.",
+        "mainīts",
+        "izmaiņu iemesls",
+        "izmaiņu veids",
+        "mainīja",
+    ]
+
+
+def test_amounts_in_a_record_have_the_decimal_comma_of_the_pages():
+    line = PayrollLine(amount=Decimal("198.80"))
+    assert Record("", "")._value(line, PayrollLine._meta.get_field("amount")) == "198,80"
 
 
 def test_a_mentors_record_names_plans_by_number_not_learners(cast, client_for):

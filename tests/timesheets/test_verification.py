@@ -122,6 +122,9 @@ def test_findings_are_listed_per_employer(cast, client_for, approved_month):
     ((employer, findings),) = response.context["employers"]
     assert employer == cast.school
     assert [f.finding for f in findings] == ["Grafikā trūkst izglītojamā paraksta"]
+    # Whose month it is: the plan's number and its learner.
+    plan = approved_month.plan
+    assert f"Nr. {plan.pk} · {plan.learner.full_name}" in response.content.decode()
     assert client_for(cast.other_staff).get("/parbaude/konstatejumi/").context["employers"] == []
 
 
