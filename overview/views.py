@@ -187,6 +187,7 @@ def overview(request):
             "period": period,
             "regions": regions,
             "status_rows": status_rows,
+            "plans_in_period": sum(row.total for row in status_rows),
             "status_chart": status_chart,
             "module_rows": module_rows,
             "risk_rows": risk_rows,

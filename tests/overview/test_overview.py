@@ -318,6 +318,15 @@ def test_a_school_year_or_a_semester_is_shown(cast, client_for, period):
     assert months[0] == 9 and (len(months) == 12 if period == "gads" else months[-1] == 12)
 
 
+def test_a_period_without_plans_says_so_above_its_zeros(cast, client_for):
+    school_plan(cast, "Anna", to="approved")
+    client = client_for(cast.staff)
+    empty = semester("2025/2026", 1)
+    said = "Šajā periodā nav neviena atbalsta plāna"
+    assert said in client.get(f"/parskats/?periods=semestris-{empty.pk}").content.decode()
+    assert said not in client.get("/parskats/").content.decode()
+
+
 def test_the_plan_list_filters_as_the_figures_count(cast, client_for):
     # ELIG-3, ELIG-4: the module and risk figures link to these filters of the plan list.
     school_plan(cast, "Anna", to="approved")
