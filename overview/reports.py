@@ -8,7 +8,6 @@ import datetime
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from diary.models import DiaryMonth
@@ -17,7 +16,7 @@ from mentors.models import MAX_LEARNERS_PER_SEMESTER, Mentor
 from payroll.models import PayrollLine
 from skola_kopiena.accounts.permissions import access_log_for
 from skola_kopiena.collation import latvian
-from skola_kopiena.exports import DATE, INTEGER, MONTH, Column, Sheet
+from skola_kopiena.exports import DATE, DATETIME, INTEGER, MONTH, Column, Sheet
 from skola_kopiena.schools.models import Semester
 
 from . import policies
@@ -232,7 +231,7 @@ def access_log_sheets(export, acting):
     if export.action:
         entries = entries.filter(action=export.action)
     columns = [
-        Column(_("Time")),
+        Column(_("Time"), DATETIME),
         Column(_("Reader")),
         Column(_("Role")),
         Column(_("What was done")),
@@ -244,7 +243,7 @@ def access_log_sheets(export, acting):
     ]
     rows = [
         (
-            date_format(timezone.localtime(entry.at), "d.m.Y H:i:s"),
+            entry.at,
             f"{entry.user} ({entry.user.email})",
             str(entry.get_role_display()),
             str(entry.get_action_display()),

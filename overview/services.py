@@ -42,7 +42,11 @@ def access_log_export_request(*, actor, acting, since, until, action, file_forma
     if until < since:
         raise field_error("until", _("The last day comes after the first."), "period_order")
     if until > timezone.localdate():
-        raise field_error("until", _("The log goes up to today."), "period_future")
+        raise field_error(
+            "until",
+            _("The end date cannot be later than today: the log goes up to today."),
+            "period_future",
+        )
     if (until - since).days >= ACCESS_LOG_MAX_DAYS:
         raise field_error(
             "until",

@@ -25,8 +25,15 @@ from skola_kopiena.files.fields import PrivateFileField
 from skola_kopiena.files.validation import SPREADSHEET_KINDS
 
 TEXT, INTEGER, MONEY, DATE, MONTH = "text", "integer", "money", "date", "month"
-XLSX_FORMATS = {INTEGER: "0", MONEY: "#,##0.00", DATE: "DD.MM.YYYY", MONTH: "MM.YYYY"}
-XLSX_WIDTHS = {TEXT: 28, INTEGER: 10, MONEY: 14, DATE: 12, MONTH: 10}
+DATETIME = "datetime"  # Riga time, aware: written as the local time
+XLSX_FORMATS = {
+    INTEGER: "0",
+    MONEY: "#,##0.00",
+    DATE: "DD.MM.YYYY",
+    MONTH: "MM.YYYY",
+    DATETIME: "DD.MM.YYYY HH:MM:SS",
+}
+XLSX_WIDTHS = {TEXT: 28, INTEGER: 10, MONEY: 14, DATE: 12, MONTH: 10, DATETIME: 20}
 SHEET_TITLE_MAX = 31
 
 
@@ -49,6 +56,8 @@ def csv_value(value, kind):
         return ""
     if kind == MONEY:
         return f"{value:.2f}".replace(".", ",")
+    if kind == DATETIME:
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S")
     if kind == DATE:
         return value.strftime("%d.%m.%Y")
     if kind == MONTH:
@@ -122,7 +131,8 @@ def to_xlsx(sheets, progress=None):
 
 def _cell(worksheet, value, kind, font=None):
     if isinstance(value, datetime.datetime):
-        value = value.replace(tzinfo=None)
+        # A spreadsheet knows no time zones: the time as read in Riga.
+        value = timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
     cell = WriteOnlyCell(worksheet, value=value)
     if kind in XLSX_FORMATS and value is not None and not isinstance(value, str):
         cell.number_format = XLSX_FORMATS[kind]

@@ -14,7 +14,8 @@ SAMPLE_MAX = 50
 
 
 class VerificationFilterForm(forms.Form):
-    """APR-4: which months to check; an invalid value filters nothing."""
+    """APR-4: which months to check. An invalid value (a hand-edited address) is said at its
+    field and filters nothing; the other filters still apply."""
 
     menesis = forms.TypedChoiceField(
         label=_("Month"), required=False, coerce=datetime.date.fromisoformat, empty_value=None
@@ -64,7 +65,8 @@ class VerificationFilterForm(forms.Form):
         ]
 
     def filters(self):
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # the valid fields' values
         return {
             "month": data.get("menesis"),
             "employer": data.get("darba_devejs"),

@@ -55,7 +55,9 @@ def test_the_period_is_checked_at_its_field(cast, client_for):
         return response.context["form"].errors["until"]
 
     assert errors("2026-11-10", "2026-11-01") == ["Pēdējā diena ir pēc pirmās."]
-    assert errors("2026-11-01", "2026-12-01") == ["Žurnāls ir līdz šodienai."]
+    assert errors("2026-11-01", "2026-12-01") == [
+        "Beigu datums nevar būt vēlāks par šodienu: žurnāls ir līdz šodienai."
+    ]
     assert errors("2025-01-01", "2026-11-01") == [
         "Vienā failā ne vairāk kā 366 dienas: pārējo prasiet citā."
     ]
@@ -102,3 +104,23 @@ def test_the_admins_log_is_offered_only_to_those_the_admin_lets_in(cast, client_
     assert admin_log in client_for(cast.staff).get("/piekluves-zurnals/eksports/").content.decode()
     auditors_page = client_for(cast.auditor).get("/piekluves-zurnals/eksports/").content.decode()
     assert admin_log not in auditors_page
+
+
+def test_the_time_of_each_read_is_a_riga_time_cell_in_the_spreadsheet(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    import openpyxl
+    from django.utils import timezone
+
+    plan = school_plan(cast, "Anna", to="approved", mentor=cast.mentor)
+    entry = access_log_record(acting=acting_for(cast.admin), action="read_diary", obj=plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(cast.staff).post(
+            "/piekluves-zurnals/eksports/",
+            {"since": "2026-11-01", "until": "2026-11-25", "action": "", "file_format": "xlsx"},
+        )
+    sheet = openpyxl.load_workbook(AccessLogExport.objects.get().file).active
+    cell = sheet.cell(row=2, column=1)
+    riga = timezone.localtime(entry.at).replace(tzinfo=None)
+    assert abs((cell.value - riga).total_seconds()) < 1  # a date Excel sorts, not text
+    assert cell.number_format == "DD.MM.YYYY HH:MM:SS"

@@ -180,6 +180,10 @@ def test_the_months_are_filtered_by_employer_and_what_is_checked(cast, client_fo
     assert months(f"darba_devejs={cast.school.pk}") == [october, september]
     assert months(f"darba_devejs={cast.youth_centre.pk}") == []
     assert months("menesis=2026-09-01") == [september]
+    # A value the form does not know is said at its field; the valid month still filters.
+    response = client.get("/parbaude/?menesis=2026-09-01&parbaude=unchecked")
+    assert list(response.context["months"]) == [september]
+    assert "parbaude" in response.context["form"].errors
 
 
 def test_a_month_still_waiting_from_an_earlier_semester_is_listed_with_the_waiting_ones(
