@@ -75,6 +75,8 @@ def test_the_mentors_learner_cards_come_before_every_other_card(cast, client_for
     cards = cards_of(page(client_for(cast.mentor_user), "/"))
     assert "diary-card" in cards[0]
     assert active_plan.learner.full_name in cards[0]
+    # A learner's ended plan and this one are told apart by their semester.
+    assert str(active_plan.semester) in cards[0]
     first_other = next(i for i, card in enumerate(cards) if "diary-card" not in card)
     assert all("diary-card" not in card for card in cards[first_other:])
 
