@@ -36,7 +36,7 @@ class ReportExport(RegionalExportJob):
         """The name the file is downloaded under."""
         kind = {"plans": "iap", "hours": "stundas", "mentors": "mentori"}[self.kind]
         period = f"semestris-{self.semester_id}" if self.semester_id else "gads"
-        scope = f"regions-{self.region_id}" if self.region_id else "visi"
+        scope = self.region.code if self.region_id else "visi"
         year = str(self.school_year).replace("/", "-")
         return f"{kind}-{year}-{period}-{scope}.{self.file_format}"
 

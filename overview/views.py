@@ -260,6 +260,9 @@ def report_export(request):
     if not form.is_valid():
         raise Http404
     period = selectors.period_choice(form.cleaned_data["periods"], timezone.localdate()).chosen
+    region = regions.get(pk=form.cleaned_data["region"]) if form.cleaned_data["region"] else None
+    if region is None and len(regions) == 1:
+        region = regions[0]  # a coordinator of one region: the file says which
     export = services.report_export_request(
         actor=request.user,
         acting=acting,
@@ -267,7 +270,7 @@ def report_export(request):
         file_format=form.cleaned_data["file_format"],
         school_year=period.semesters[0].school_year,
         semester=period.semesters[0] if len(period.semesters) == 1 else None,
-        region=regions.get(pk=form.cleaned_data["region"]) if form.cleaned_data["region"] else None,
+        region=region,
     )
     return redirect("overview:export", export.pk)
 

@@ -59,6 +59,9 @@ def test_staff_ask_for_the_plans_and_download_them_from_the_progress_page(
         )
     export = ReportExport.objects.get()
     assert response.url == f"/parskats/eksporti/{export.pk}/"
+    # A coordinator of one region gets a file that says which.
+    assert export.region == cast.riga
+    assert export.original_name == f"iap-2026-2027-semestris-{semester().pk}-riga.xlsx"
     page = client.get(response.url).content.decode()
     download = f"/faili/overview/reportexport/{export.pk}/file/"
     assert download in page
