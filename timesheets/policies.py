@@ -1,6 +1,11 @@
 """Who checks the hours against the diary (APR-4)."""
 
+from django.db.models import Q
+
 from diary.policies import diary_months_for
+from iap.models import Plan
+from iap.policies import audited_plan_ids, reads_granted_plans
+from skola_kopiena.accounts.permissions import institutions_for
 
 
 def can_see_verification(acting):
@@ -19,3 +24,15 @@ def verifiable_months_for(acting):
     if not can_see_verification(acting):
         return diary_months_for(acting).none()
     return diary_months_for(acting)
+
+
+def verification_employers(acting):
+    """The employers to filter the months by: those of the role's regions, and for an auditor
+    also those of the plans granted to them elsewhere, whose months the list shows too."""
+    employers = institutions_for(acting)
+    if reads_granted_plans(acting):
+        granted = Plan.objects.filter(pk__in=audited_plan_ids(acting)).values("contract__employer")
+        employers = employers.model.objects.filter(
+            Q(pk__in=employers.values("pk")) | Q(pk__in=granted)
+        )
+    return employers

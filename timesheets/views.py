@@ -18,7 +18,6 @@ from diary.forms import MonthDecisionForm
 from diary.models import DiaryMonth, month_start
 from iap import policies as iap_policies
 from skola_kopiena.accounts.models import AccessLog
-from skola_kopiena.accounts.permissions import institutions_for
 from skola_kopiena.accounts.services import access_log_record, access_log_record_many
 from skola_kopiena.forms import add_service_errors, show_refusal
 from skola_kopiena.paging import page_of
@@ -167,7 +166,7 @@ def verification_list(request):
         raise PermissionDenied
     today = timezone.localdate()
     form = VerificationFilterForm(
-        request.GET or None, employers=institutions_for(acting), today=today
+        request.GET or None, employers=policies.verification_employers(acting), today=today
     )
     sample = form.sample()
     if sample and not request.GET.get("sekla"):

@@ -285,3 +285,26 @@ def test_the_learners_page_lists_only_the_plans_the_auditor_was_granted(cast, cl
         .get(f"/izglitojamie/{granted.learner_id}/")
         .context["can_export_record"]
     )
+
+
+def test_the_hours_check_offers_the_employers_of_the_plans_granted_elsewhere(cast, client_for):
+    # Their months are in the auditor's list: the employer filter names them too.
+    from tests.factories import advance_plan, make_learner, make_plan
+
+    vidzeme_plan = advance_plan(
+        make_plan(cast.other_preparer, make_learner(cast.other_preparer, cast.other_school)),
+        preparer=cast.other_preparer,
+        mentor=cast.second_mentor,
+        to="ready",
+    )
+    services.audit_grant_give(
+        actor=cast.other_staff, plan=vidzeme_plan, auditor=cast.auditor, until=D(2026, 12, 31)
+    )
+
+    def employers(user):
+        form = client_for(user).get("/parbaude/").context["form"]
+        return {pk for pk, _name in form.fields["darba_devejs"].choices if pk}
+
+    assert cast.other_school.pk in employers(cast.auditor)
+    assert cast.school.pk in employers(cast.auditor)
+    assert cast.other_school.pk not in employers(cast.staff)
