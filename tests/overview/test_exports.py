@@ -5,6 +5,7 @@ is its requester's alone (ACC-2)."""
 import csv
 import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -47,6 +48,9 @@ def _made(user, kind, file_format="xlsx", **scope):
     return export
 
 
+RIGA = ZoneInfo("Europe/Riga")
+
+
 def test_staff_ask_for_the_plans_and_download_them_from_the_progress_page(
     cast, client_for, django_capture_on_commit_callbacks
 ):
@@ -65,6 +69,7 @@ def test_staff_ask_for_the_plans_and_download_them_from_the_progress_page(
     page = client.get(response.url).content.decode()
     download = f"/faili/overview/reportexport/{export.pk}/file/"
     assert download in page
+    assert f"sagatavots {export.finished_at.astimezone(RIGA):%d.%m.%Y %H:%M}" in page
     file = client.get(download)
     assert file.status_code == 200
     rows = [
