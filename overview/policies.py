@@ -33,12 +33,24 @@ def may_export_report(acting, export):
     return export.region_id is None or sees_region(acting, export.region_id)
 
 
+EARLIER_SHOWN = 10
+
+
 def get_report_export_for(acting, pk):
     """A person's exports are their own: anyone else's answers 404."""
     export = ReportExport.objects.filter(pk=pk, requested_by=acting.user).first()
     if export is None or not may_export_report(acting, export):
         raise Http404
     return export
+
+
+def earlier_exports(exports, acting, shown=None):
+    """The person's own latest of `exports` (a report's or the access log's), to come back
+    to, but the one `shown`."""
+    exports = exports.filter(requested_by=acting.user).order_by("-created_at", "-pk")
+    if shown is not None:
+        exports = exports.exclude(pk=shown.pk)
+    return exports[:EARLIER_SHOWN]
 
 
 def _may_download_export(acting, export):

@@ -28,6 +28,7 @@ from skola_kopiena.paging import page_of
 
 from . import charts, policies, records, selectors, services
 from .forms import AccessLogExportForm, AnswerFilterForm, ReportExportForm
+from .models import AccessLogExport, ReportExport
 
 
 @dataclass
@@ -287,6 +288,13 @@ def export_detail(request, pk):
             "title": _("Export for reporting: %(kind)s") % {"kind": export.get_kind_display()},
             "back_url": reverse("overview:index"),
             "back_label": _("Overview"),
+            "earlier": policies.earlier_exports(
+                # What each file's name says, read with it.
+                ReportExport.objects.select_related("region", "school_year"),
+                request.acting,
+                export,
+            ),
+            "detail": "overview:export",
         },
     )
 
@@ -430,7 +438,14 @@ def access_log_export(request):
         reverse("admin:accounts_accesslog_changelist") if can_use_admin(request) else None
     )
     return render(
-        request, "overview/access_log_export.html", {"form": form, "admin_log_url": admin_log_url}
+        request,
+        "overview/access_log_export.html",
+        {
+            "form": form,
+            "admin_log_url": admin_log_url,
+            "earlier": policies.earlier_exports(AccessLogExport.objects.all(), acting),
+            "detail": "overview:access_log_export",
+        },
     )
 
 
@@ -445,5 +460,9 @@ def access_log_export_detail(request, pk):
             "title": _("Access log export"),
             "back_url": reverse("overview:access_log"),
             "back_label": _("Access log"),
+            "earlier": policies.earlier_exports(
+                AccessLogExport.objects.all(), request.acting, export
+            ),
+            "detail": "overview:access_log_export",
         },
     )

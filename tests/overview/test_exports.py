@@ -159,3 +159,27 @@ def test_an_auditor_exports_their_regions_report_as_staff_do(cast):
     school_plan(cast, "Anna", to="approved", mentor=cast.mentor)
     rows = _rows(_made(cast.auditor, "mentors", file_format="csv", region=cast.riga))
     assert [row[0] for row in rows[1:]] == [cast.mentor.full_name]
+
+
+def test_a_persons_earlier_files_are_listed_to_come_back_to(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    school_plan(cast, "Annija", to="approved", mentor=cast.mentor)
+    client = client_for(cast.staff)
+    made = []
+    for kind in ("plans", "hours"):
+        with django_capture_on_commit_callbacks(execute=True):
+            made.append(
+                client.post(
+                    "/parskats/eksports/",
+                    {"kind": kind, "file_format": "csv", "periods": f"semestris-{semester().pk}"},
+                ).url
+            )
+    page = client.get(made[1])
+    assert [each.kind for each in page.context["earlier"]] == ["plans"]
+    assert made[0] in page.content.decode()
+    # Another person's files are theirs alone.
+    assert (
+        list(client_for(cast.other_staff).get("/piekluves-zurnals/eksports/").context["earlier"])
+        == []
+    )
