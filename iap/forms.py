@@ -386,6 +386,8 @@ class PlanFilterForm(forms.Form):
         queryset=SchoolYear.objects.all(), required=False, widget=forms.HiddenInput
     )
     notika = forms.BooleanField(label=_("Mentoring took place"), required=False)
+    # The overview's planned hours of a month link to the plans running in it ("2026-10").
+    menesis = forms.DateField(required=False, input_formats=["%Y-%m"], widget=forms.HiddenInput)
     bez_mentora = forms.BooleanField(label=_("Without a mentor"), required=False)
 
     def filters(self):
@@ -400,6 +402,7 @@ class PlanFilterForm(forms.Form):
             "municipality": data.get("pasvaldiba"),
             "mentoring_ran": bool(data.get("notika")),
             "without_mentor": bool(data.get("bez_mentora")),
+            "month": data.get("menesis"),
         }
 
     def school_year(self):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Least, Lower
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -372,6 +372,18 @@ class Plan(models.Model):
 
 # The statuses of a plan under which mentoring took place (its diary, hours and pay).
 RAN_STATUSES = (Plan.Status.APPROVED, Plan.Status.TERMINATED, Plan.Status.CLOSED)
+
+
+def last_mentoring_day():
+    """`Plan.last_mentoring_day` in the database, for filters and sums over plans."""
+    extended_or_end = Coalesce("extended_until", "end_date")
+    return Least(extended_or_end, Coalesce("terminated_on", extended_or_end))
+
+
+def running_in(month, next_month):
+    """The plans under which mentoring may take place in the month from `month` to the day
+    before `next_month` (CAL-3, CAL-4, IAP-7)."""
+    return Q(start_date__lt=next_month) & Q(last_day__gte=month)
 
 
 class PlanRisk(models.Model):

@@ -12,7 +12,16 @@ from skola_kopiena.collation import latvian
 from skola_kopiena.schools.models import Municipality, Semester
 
 from . import policies
-from .models import RAN_STATUSES, AuditGrant, Invitation, Learner, Plan, PlanRisk
+from .models import (
+    RAN_STATUSES,
+    AuditGrant,
+    Invitation,
+    Learner,
+    Plan,
+    PlanRisk,
+    last_mentoring_day,
+    running_in,
+)
 from .policies import PLAN_FILES
 
 
@@ -28,6 +37,7 @@ def plan_list(
     municipality=None,
     mentoring_ran=False,
     without_mentor=False,
+    month=None,
 ):
     """The plans the acting role may read, in `semester_ids` (None: of every semester), and
     with the other filters of the list (`forms.PlanFilterForm`) that are given."""
@@ -60,6 +70,9 @@ def plan_list(
         plans = plans.filter(institution__municipality=municipality)
     if mentoring_ran:
         plans = plans.filter(status__in=RAN_STATUSES)
+    if month:
+        next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+        plans = plans.alias(last_day=last_mentoring_day()).filter(running_in(month, next_month))
     if without_mentor:
         plans = plans.filter(mentor__isnull=True, status=Plan.Status.DRAFT)
     if semester_ids is not None:

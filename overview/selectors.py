@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diary.models import DiaryMonth, months_from, next_month_start
 from evaluation.models import CLOSED_QUESTIONS, Answer, Evaluation
-from iap.models import RAN_STATUSES, Plan, PlanRisk
+from iap.models import RAN_STATUSES, Plan, PlanRisk, last_mentoring_day, running_in
 from mentors.models import MAX_LEARNERS_PER_SEMESTER, Mentor
 from mentors.selectors import learner_count, mentors_with_load
 from payroll.models import PayrollLine
@@ -141,22 +141,14 @@ def mentoring_in_period(region_ids, period):
     plans = Plan.objects.filter(
         of_regions(region_ids), semester_id__in=period.semester_ids, status__in=RAN_STATUSES
     )
-    last_day = Least(
-        Coalesce("extended_until", "end_date"),
-        Coalesce("terminated_on", "extended_until", "end_date"),
-    )
     planned = {
         f"planned_{month:%Y_%m}": Coalesce(
-            Sum(
-                "monthly_hours",
-                filter=Q(start_date__lt=next_month_start(month)) & Q(ends__gte=month),
-            ),
-            0,
+            Sum("monthly_hours", filter=running_in(month, next_month_start(month))), 0
         )
         for month in period.months
     }
     rows = (
-        plans.alias(ends=last_day)
+        plans.alias(last_day=last_mentoring_day())
         .values(region=F(PLAN_REGION))
         .annotate(
             learners=Count("learner", distinct=True),

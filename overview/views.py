@@ -347,7 +347,7 @@ def _hours(region_ids, period, mentoring, regions, view):
             ]
         of_month = f"{checks}?{urlencode({'menesis': month.isoformat()})}"
         links = [
-            view.plans(notika="on"),
+            view.plans(notika="on", menesis=f"{month:%Y-%m}"),
             of_month,
             f"{of_month}&statuss=approved",
             reverse("payroll:overview", args=[month.year, month.month]),

@@ -174,6 +174,22 @@ def test_hours_per_month_planned_confirmed_approved_and_paid(cast, client_for):
     for reader in (cast.staff, cast.auditor):
         behind = client_for(reader).get("/parbaude/?menesis=2026-10-01&statuss=approved")
         assert [m.pk for m in behind.context["months"]] == [month.pk]
+    # The planned hours of a month open the plans running in it; a plan terminated in
+    # September is not among October's.
+    ended = school_plan(cast, "Berta", to="approved", mentor=cast.mentor, contract=plan.contract)
+    iap_services.plan_terminate(
+        actor=cast.preparer, plan=ended, terminated_on=D(2026, 9, 30), reason="Pārcēlās"
+    )
+    october = next(
+        row
+        for row in client_for(cast.staff).get("/parskats/").context["hours"]["rows"]
+        if row["month"] == OCTOBER
+    )
+    planned_link = october["values"][0][1]
+    assert "menesis=2026-10" in planned_link
+    listed = client_for(cast.staff).get(planned_link)
+    assert [p.pk for p in listed.context["page"].object_list] == [plan.pk]
+    assert "Plāni, kuros mentorings norit mēnesī: oktobris 2026" in listed.content.decode()
 
 
 def test_months_waiting_show_each_employers_deadline_and_days_late(cast, client_for):
