@@ -409,25 +409,33 @@ def test_a_change_to_an_email_another_login_uses_is_refused_by_reg_1(cast):
     assert _codes(error) == {"REG-1"}
 
 
-# --- CON-3: a contract's semester is in its school year -----------------------------------
+# --- CON-3, CON-6: a contract's period and its signed file -----------------------------------
+
+
+def _contract_create(cast, **changed):
+    """A valid year contract of the mentor with the school, but for `changed`."""
+    return mentor_services.contract_create(
+        **{
+            "actor": cast.preparer,
+            "mentor": cast.mentor,
+            "employer": cast.school,
+            "school_year": semester("2026/2027", 1).school_year,
+            "semester": None,
+            "contract_number": "L-1",
+            "signed_on": D(2026, 8, 28),
+            "background_check_date": D(2026, 8, 20),
+            "background_check_by": "Direktore I. Kalna",
+            "signed_file": pdf_upload("ligums.pdf"),
+            **changed,
+        }
+    )
 
 
 def test_a_contract_semester_outside_its_school_year_is_refused(cast):
     # CON-3: a contract runs for one semester or the school year; the semester is of that year.
     before = _database()
     with pytest.raises(ValidationError) as error:
-        mentor_services.contract_create(
-            actor=cast.preparer,
-            mentor=cast.mentor,
-            employer=cast.school,
-            school_year=semester("2026/2027", 1).school_year,
-            semester=semester("2025/2026", 2),
-            contract_number="L-1",
-            signed_on=D(2026, 8, 28),
-            background_check_date=D(2026, 8, 20),
-            background_check_by="Direktore I. Kalna",
-            signed_file=pdf_upload("ligums.pdf"),
-        )
+        _contract_create(cast, semester=semester("2025/2026", 2))
     assert _codes(error) == {"semester": ["CON-3"]}
     assert _database() == before
     assert not Contract.objects.exists()
@@ -436,20 +444,10 @@ def test_a_contract_semester_outside_its_school_year_is_refused(cast):
 def test_a_contract_without_its_signed_file_is_refused(cast):
     # CON-6: the signed contract is uploaded with it, through the service as through the form.
     with pytest.raises(ValidationError) as error:
-        mentor_services.contract_create(
-            actor=cast.preparer,
-            mentor=cast.mentor,
-            employer=cast.school,
-            school_year=semester("2026/2027", 1).school_year,
-            semester=None,
-            contract_number="L-1",
-            signed_on=D(2026, 8, 28),
-            background_check_date=D(2026, 8, 20),
-            background_check_by="Direktore I. Kalna",
-            signed_file=None,
-        )
+        _contract_create(cast, signed_file=None)
     assert _codes(error) == {"signed_file": ["CON-6"]}
     assert not Contract.objects.exists()
+    assert _contract_create(cast).signed_file  # with it, the same contract is recorded
 
 
 # --- DIA-1: only the plan's mentor reports its months -------------------------------------
