@@ -2,9 +2,11 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from skola_kopiena.exports import NOT_STARTED_AFTER
 from skola_kopiena.files.fields import PrivateFileField
 from skola_kopiena.files.validation import SPREADSHEET_KINDS
 
@@ -195,6 +197,13 @@ class RegistryImport(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def not_started(self):
+        """A large file whose background check has not begun long after the upload: the
+        background worker is down."""
+        unchecked = self.status == self.Status.CHECKING and not self.checked_rows
+        return unchecked and self.uploaded_at < timezone.now() - NOT_STARTED_AFTER
 
 
 class ContractQuerySet(models.QuerySet):

@@ -145,6 +145,8 @@ def _cell(worksheet, value, kind, font=None):
 
 # A task that stopped with its worker is taken up again after this long.
 STALE_AFTER = datetime.timedelta(minutes=10)
+# A job still waiting after this long has found no worker: the page says so.
+NOT_STARTED_AFTER = datetime.timedelta(minutes=5)
 
 
 class ExportJob(models.Model):
@@ -185,6 +187,12 @@ class ExportJob(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def not_started(self):
+        """Still in the queue long after it was asked for: the background worker is down."""
+        waiting = self.status == self.Status.WAITING
+        return waiting and self.created_at < timezone.now() - NOT_STARTED_AFTER
 
 
 class RegionalExportJob(ExportJob):

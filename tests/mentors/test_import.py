@@ -388,3 +388,23 @@ def test_the_background_import_is_safe_to_run_twice_and_rechecks_the_registry(
     tasks.import_registry_rows(imp.pk, cast.staff.pk)  # a second run changes nothing
     imp.refresh_from_db()
     assert imp.status == "preview"
+
+
+def test_a_check_no_worker_takes_up_says_so_after_a_few_minutes(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    # The broker's worker is down: the upload waits, and its page says why instead of
+    # refreshing in silence.
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    client = client_for(cast.staff)
+    with django_capture_on_commit_callbacks():  # the task is queued, and never runs
+        upload(client, csv_upload(mentor_rows(501)))
+    imp = RegistryImport.objects.get()
+    said = "iespējams, portāla fona serviss ir apturēts"
+    assert said not in client.get(f"/mentori/imports/{imp.pk}/").content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        assert said in client.get(f"/mentori/imports/{imp.pk}/").content.decode()

@@ -183,3 +183,25 @@ def test_a_persons_earlier_files_are_listed_to_come_back_to(
         list(client_for(cast.other_staff).get("/piekluves-zurnals/eksports/").context["earlier"])
         == []
     )
+
+
+def test_an_export_no_worker_takes_up_says_so_after_a_few_minutes(cast, client_for):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from skola_kopiena.accounts.permissions import acting_for
+
+    export = ReportExport.objects.create(
+        requested_by=cast.staff,
+        membership=acting_for(cast.staff).membership,
+        kind="plans",
+        file_format="csv",
+        school_year=semester().school_year,
+    )
+    client = client_for(cast.staff)
+    said = "iespējams, portāla fona serviss ir apturēts"
+    assert said not in client.get(f"/parskats/eksporti/{export.pk}/").content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        assert said in client.get(f"/parskats/eksporti/{export.pk}/").content.decode()
