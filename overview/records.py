@@ -47,6 +47,8 @@ class Record:
     files: dict = field(default_factory=dict)  # path in the ZIP -> bytes
     contents: list = field(default_factory=list)  # (path, what it is, rows or size)
     names: dict = field(default_factory=dict)  # (model, pk) -> the row in words
+    stored: dict = field(default_factory=dict)  # a file's stored name -> its path in the ZIP
+    earlier_versions: int = 0
 
     def table(self, name, title, objects, *, hidden=()):
         """Every concrete field of the queryset `objects` (but `hidden`) as a CSV, its files
@@ -85,6 +87,8 @@ class Record:
             return ""
         if isinstance(model_field, models.FileField):
             return self._file(obj, model_field)
+        if self._was_file(obj, model_field):
+            return self._earlier_file(value, model_field)
         if model_field.choices:
             return str(getattr(obj, f"get_{model_field.name}_display")())
         if model_field.is_relation:
@@ -119,6 +123,32 @@ class Record:
         if path not in self.files:
             with stored.open("rb") as handle:
                 self._add(path, str(model_field.verbose_name), handle.read(), None)
+            self.stored[stored.name] = path
+        return path
+
+    @staticmethod
+    def _was_file(obj, model_field):
+        """A history row's file column (django-simple-history keeps only the stored name)."""
+        tracked = getattr(obj, "instance_type", None)
+        return tracked is not None and any(
+            isinstance(f, models.FileField) and f.name == model_field.name
+            for f in tracked._meta.concrete_fields
+        )
+
+    def _earlier_file(self, name, model_field):
+        """The document a history row names: the file in the ZIP if it is still kept (the
+        current one, or an earlier version), else a note that it is not."""
+        if name in self.stored:
+            return self.stored[name]
+        storage = model_field.model.instance_type._meta.get_field(model_field.name).storage
+        if not storage.exists(name):
+            return _("(no longer kept)")
+        self.earlier_versions += 1
+        suffix = PurePosixPath(name).suffix
+        path = f"dokumenti/iepriekseja-versija-{self.earlier_versions}{suffix}"
+        with storage.open(name, "rb") as handle:
+            self._add(path, _("an earlier version of a document"), handle.read(), None)
+        self.stored[name] = path
         return path
 
     def _add(self, path, what, data, rows):

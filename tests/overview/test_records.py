@@ -141,3 +141,22 @@ def test_the_record_takes_the_same_queries_however_long_the_diary(cast):
             result="Izdevās",
         )
     assert queries() == before
+
+
+def test_the_history_names_the_documents_of_each_version(cast, client_for):
+    # ACC-3: a scan uploaded again: its history rows lead to the files in the ZIP (the
+    # earlier one too, while the server keeps it), not to the server's stored names.
+    plan = school_plan(cast, "Annija", to="approved", mentor=cast.mentor)
+    for name in ("pirmais.pdf", "otrais.pdf"):
+        diary_services.month_upload_scan(
+            actor=plan.mentor.user, plan=plan, month=OCTOBER, file=pdf_upload(name)
+        )
+    archive = _zip(client_for(cast.staff).post(f"/izglitojamie/{plan.learner.pk}/pilns-ieraksts/"))
+    rows = _table(archive, "vesture-dienasgramatas-menesi.csv")
+    column = rows[0].index("parakstītā grafika skenētā kopija")
+    named = {row[column] for row in rows[1:]} - {""}
+    month = plan.diary_months.get()
+    current = f"dokumenti/diarymonth-{month.pk}-timesheet_scan.pdf"
+    assert named == {current, "dokumenti/iepriekseja-versija-1.pdf"}
+    assert named <= set(archive.namelist())
+    assert "dokumenta iepriekšējā versija" in archive.read("saturs.txt").decode()
