@@ -144,7 +144,11 @@ def closing_problems(plan):
     if not Decision.objects.filter(plan=plan).exists():
         problems.append(
             ValidationError(
-                _("Record first whether mentoring continues next semester."), code="EVA-5"
+                _(
+                    "After the mentor's evaluation, record whether mentoring continues next "
+                    "semester."
+                ),
+                code="EVA-5",
             )
         )
     for month in plan_months(plan):

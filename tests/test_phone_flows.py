@@ -244,7 +244,7 @@ def test_the_approvers_home_page_says_how_many_months_wait_and_by_when(
     with translation.override("lv"):
         expected = ngettext(
             "%(counter)s month waits for approval, deadline %(deadline)s",
-            "%(counter)s months wait for approval, deadline %(deadline)s",
+            "%(counter)s months wait for approval, the oldest's deadline %(deadline)s",
             1,
         ) % {"counter": 1, "deadline": deadline.strftime("%d.%m.%Y")}  # with its year
     assert expected in card

@@ -24,7 +24,7 @@ def test_the_mentor_sees_own_pay_per_month_and_employer(cast, client_for, rate, 
     pay = response.context["pay"]
     assert pay["hours"] == 3 and pay["amount"] == Decimal("42.60")
     assert pay["waiting"] == 1  # September; November is still going on
-    assert "42,60 €" in page and "14,20 €" in page
+    assert "42,60&nbsp;€" in page and "14,20&nbsp;€" in page
     assert "Laura Ozola" in page and "Rīgas 1. vidusskola" in page
     assert "mēnesis vēl nav beidzies" in page  # November
     assert "gaida jūsu apstiprinājumu" in page  # September, never confirmed
@@ -80,7 +80,7 @@ def test_the_approver_closes_last_month_and_a_second_click_changes_nothing(
     client = client_for(cast.approver)
     assert client.get("/darba-samaksa/").url == f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/"
     page = client.get(f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/").content.decode()
-    assert "Anna Bērziņa" in page and "42,60 €" in page and "Laura" not in page
+    assert "Anna Bērziņa" in page and "42,60&nbsp;€" in page and "Laura" not in page
     first = client.post(f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/slegt/")
     assert messages_of(first) == ["Slēgts darba samaksai: oktobris 2026, 3 stundas, 42,60 EUR."]
     second = client.post(f"/darba-samaksa/iestade/{cast.school.pk}/2026-10/slegt/")
