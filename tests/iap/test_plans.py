@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -348,3 +350,19 @@ def test_a_draft_cannot_be_continued(cast, plan):
     with pytest.raises(ValidationError) as error:
         services.plan_continue(actor=cast.preparer, plan=plan)
     assert error.value.code == "IAP-8"
+
+
+def test_a_plan_whose_period_is_over_says_so_on_its_page_as_everywhere(cast, client_for):
+    # One status for a plan on every page: the dashboard's cards, the evaluation, the plan.
+    import datetime
+
+    from tests.factories import on, school_plan
+
+    plan = school_plan(cast, "Anna", to="approved", mentor=cast.mentor)
+    with on(datetime.date(2026, 12, 21)):
+        heading = re.search(
+            r"<h1>.*?</h1>",
+            client_for(cast.preparer).get(f"/iap/{plan.pk}/").content.decode(),
+            re.S,
+        ).group()
+    assert "periods beidzies" in heading and "aktīvs" not in heading
