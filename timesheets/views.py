@@ -35,6 +35,12 @@ def approval_queue(request):
     """APR-1, APR-2: the months waiting for the employer's approval."""
     if not diary_policies.can_use_approval_queue(request.acting):
         raise PermissionDenied
+    return _queue(request)
+
+
+def _queue(request, refused=None):
+    """The queue's page; `refused`: (month id, messages) of a decision refused, said at that
+    month's reason, with what was typed there."""
     page = page_of(
         selectors.approval_queue(request.acting), request.GET.get("page"), QUEUE_PAGE_SIZE
     )
@@ -51,6 +57,7 @@ def approval_queue(request):
             "months": months,
             "day": request.acting.membership.institution.hours_approval_day,
             "form": MonthDecisionForm(),
+            "refused": refused,
         },
     )
 
@@ -89,8 +96,15 @@ def month_decide(request, pk):
             )
             messages.success(request, _("The month has been returned to the mentor."))
     except ValidationError as error:
-        show_refusal(request, error)
-    return redirect("timesheets:queue")
+        # Said at that month's reason on the same page (its other months' forms around it).
+        refused = {
+            "pk": diary_month.pk,
+            "messages": error.messages,
+            "reason": request.POST.get("reason", ""),
+        }
+        return _queue(request, refused)
+    query = request.GET.urlencode()  # the page of the queue the decision was made on
+    return redirect(f"{reverse('timesheets:queue')}{'?' + query if query else ''}")
 
 
 @require_POST

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -102,7 +103,14 @@ def test_a_returned_month_goes_back_to_the_mentor_with_the_reason(
     with pytest.raises(ValidationError) as error:
         services.month_return(actor=cast.approver, diary_month=confirmed_month, reason=" ")
     assert error.value.error_dict["reason"][0].code == "APR-3"
-    assert error.value.messages[0] in [m.message for m in get_messages(no_reason.wsgi_request)]
+    # Said at that month's reason, on the queue the approver is looking at.
+    assert no_reason.status_code == 200
+    section = re.search(
+        rf'<section class="card" id="menesis-{confirmed_month.pk}">.*?</section>',
+        no_reason.content.decode(),
+        re.S,
+    ).group()
+    assert error.value.messages[0] in section and 'class="field field-error"' in section
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"/stundas/{confirmed_month.pk}/lemums/",
