@@ -39,8 +39,8 @@ def approval_queue(request):
 
 
 def _queue(request, refused=None):
-    """The queue's page; `refused`: (month id, messages) of a decision refused, said at that
-    month's reason, with what was typed there."""
+    """The queue's page; `refused` ({pk, messages, reason}): a decision on one of its months
+    that was refused, said at that month's reason box with what was typed there."""
     page = page_of(
         selectors.approval_queue(request.acting), request.GET.get("page"), QUEUE_PAGE_SIZE
     )
