@@ -145,7 +145,7 @@ def _months_waiting(cast, plans):
 
 
 def _cards(response):
-    return response.content.decode().split('<section class="card">')[1:]
+    return response.content.decode().split('<section class="card" id="menesis-')[1:]
 
 
 def test_the_approver_sees_twenty_months_on_the_first_page_and_the_rest_on_the_second(
