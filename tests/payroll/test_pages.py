@@ -24,6 +24,7 @@ def test_the_mentor_sees_own_pay_per_month_and_employer(cast, client_for, rate, 
     pay = response.context["pay"]
     assert pay["hours"] == 3 and pay["amount"] == Decimal("42.60")
     assert pay["waiting"] == 1  # September; November is still going on
+    assert "Beigušies mēneši, ko vēl nevar apmaksāt" in page  # says it counts ended ones
     assert "42,60&nbsp;€" in page and "14,20&nbsp;€" in page
     assert "Laura Ozola" in page and "Rīgas 1. vidusskola" in page
     assert "mēnesis vēl nav beidzies" in page  # November
