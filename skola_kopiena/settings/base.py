@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "skola_kopiena.accounts.middleware.AuditorReadLogMiddleware",
     "skola_kopiena.accounts.middleware.StaffMfaMiddleware",
     "skola_kopiena.accounts.middleware.NoStoreMiddleware",
+    # Innermost: the page it renders has the request's role and session, as the view's would.
+    "skola_kopiena.method_not_allowed.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "skola_kopiena.urls"

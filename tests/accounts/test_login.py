@@ -251,3 +251,11 @@ def test_the_login_email_is_changed_only_through_the_registry_not_by_the_user(ca
     # REG-3: a mentor's email changes through the regional coordinator.
     response = client_for(cast.mentor_user).get("/accounts/email/")
     assert response.status_code == 404
+
+
+def test_a_forms_address_opened_as_a_page_says_so_in_latvian(cast, client_for):
+    # The login's way back after a session ended on a form leads to a GET of its address.
+    response = client_for(cast.preparer).get("/loma/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Šī adrese ir veidlapai" in page and 'href="/"' in page
