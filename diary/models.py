@@ -8,6 +8,9 @@ from simple_history.models import HistoricalRecords
 
 from skola_kopiena.files.fields import PrivateFileField
 
+# Month arithmetic lives with the calendar's models; the diary's callers import it from here.
+from skola_kopiena.schools.models import month_start, months_from, next_month_start  # noqa: F401
+
 # DIA-4: one academic hour is 40 minutes.
 ACADEMIC_HOUR_MINUTES = 40
 
@@ -15,23 +18,6 @@ ACADEMIC_HOUR_MINUTES = 40
 def academic_hours(minutes):
     """DIA-4: whole academic hours, rounded down (120 minutes = 3 hours)."""
     return max(minutes, 0) // ACADEMIC_HOUR_MINUTES
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def next_month_start(day):
-    """The first day of the month after the one `day` is in."""
-    return (month_start(day) + datetime.timedelta(days=32)).replace(day=1)
-
-
-def months_from(first, last):
-    """The first day of every month from `first`'s to `last`'s, both included."""
-    current = month_start(first)
-    while current <= last:
-        yield current
-        current = next_month_start(current)
 
 
 class DiaryEntry(models.Model):

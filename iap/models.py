@@ -8,6 +8,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from skola_kopiena.files.fields import PrivateFileField
+from skola_kopiena.schools.models import next_month_start
 
 # ELIG-1: mentoring is for learners aged 13 or more on the plan's start date.
 MIN_AGE = 13
@@ -380,10 +381,10 @@ def last_mentoring_day():
     return Least(extended_or_end, Coalesce("terminated_on", extended_or_end))
 
 
-def running_in(month, next_month):
-    """The plans under which mentoring may take place in the month from `month` to the day
-    before `next_month` (CAL-3, CAL-4, IAP-7)."""
-    return Q(start_date__lt=next_month) & Q(last_day__gte=month)
+def running_in(month):
+    """The plans under which mentoring may take place in `month` (its first day), once
+    aliased with `last_day=last_mentoring_day()` (CAL-3, CAL-4, IAP-7)."""
+    return Q(start_date__lt=next_month_start(month)) & Q(last_day__gte=month)
 
 
 class PlanRisk(models.Model):

@@ -71,8 +71,7 @@ def plan_list(
     if mentoring_ran:
         plans = plans.filter(status__in=RAN_STATUSES)
     if month:
-        next_month = (month + datetime.timedelta(days=32)).replace(day=1)
-        plans = plans.alias(last_day=last_mentoring_day()).filter(running_in(month, next_month))
+        plans = plans.alias(last_day=last_mentoring_day()).filter(running_in(month))
     if without_mentor:
         plans = plans.filter(mentor__isnull=True, status=Plan.Status.DRAFT)
     if semester_ids is not None:

@@ -66,7 +66,10 @@ class Record:
                 header = f"{header} ({headers[-1]})"
             headers.append(header)
         columns = [Column(header) for header in headers]
-        rows = [tuple(self._value(obj, f) for f in fields) for obj in objects]
+        earlier_files = self._earlier_file_columns(model)
+        rows = [
+            tuple(self._value(obj, f, f.name in earlier_files) for f in fields) for obj in objects
+        ]
         self._add(f"{name}.csv", title, to_csv([Sheet(title, columns, rows)]), len(rows))
 
     def history(self, name, title, historical):
@@ -81,13 +84,13 @@ class Record:
             return _("support plan")
         return str(model_field.verbose_name)
 
-    def _value(self, obj, model_field):
+    def _value(self, obj, model_field, earlier_file=False):
         value = getattr(obj, model_field.attname)
         if value in (None, ""):
             return ""
         if isinstance(model_field, models.FileField):
             return self._file(obj, model_field)
-        if self._was_file(obj, model_field):
+        if earlier_file:
             return self._earlier_file(value, model_field)
         if model_field.choices:
             return str(getattr(obj, f"get_{model_field.name}_display")())
@@ -127,13 +130,13 @@ class Record:
         return path
 
     @staticmethod
-    def _was_file(obj, model_field):
-        """A history row's file column (django-simple-history keeps only the stored name)."""
-        tracked = getattr(obj, "instance_type", None)
-        return tracked is not None and any(
-            isinstance(f, models.FileField) and f.name == model_field.name
-            for f in tracked._meta.concrete_fields
-        )
+    def _earlier_file_columns(model):
+        """A history table's file columns (django-simple-history keeps only the stored
+        name): those of the tracked model's files."""
+        tracked = getattr(model, "instance_type", None)
+        if tracked is None:
+            return set()
+        return {f.name for f in tracked._meta.concrete_fields if isinstance(f, models.FileField)}
 
     def _earlier_file(self, name, model_field):
         """The document a history row names: the file in the ZIP if it is still kept (the

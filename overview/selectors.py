@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diary.models import DiaryMonth, months_from, next_month_start
+from diary.models import DiaryMonth, months_from
 from evaluation.models import CLOSED_QUESTIONS, Answer, Evaluation
 from iap.models import RAN_STATUSES, Plan, PlanRisk, last_mentoring_day, running_in
 from mentors.models import MAX_LEARNERS_PER_SEMESTER, Mentor
@@ -48,8 +48,8 @@ class Period:
 
     def semester_on(self, today):
         """The semester whose mentors, load and free places are shown: the period's one under
-        way or next to start (as `current_semester` picks), or its last once it is over."""
-        return next((s for s in self.semesters if s.latest_end_date >= today), self.semesters[-1])
+        way or next to start, or its last once it is over."""
+        return under_way_or_next(self.semesters, today) or self.semesters[-1]
 
     @property
     def months(self):
@@ -61,6 +61,12 @@ class PeriodChoice:
     options: list  # newest school year first, each followed by its semesters
     chosen: Period
     current: object  # the semester under way or next to start (the registry's load), or None
+
+
+def under_way_or_next(semesters, today):
+    """Of `semesters` (oldest first), the one under way on `today` for some grade, or else the
+    next to start: `schools.calendar.current_semester`'s choice, among rows already read."""
+    return next((s for s in semesters if s.latest_end_date >= today), None)
 
 
 def period_choice(value, today):
@@ -96,8 +102,7 @@ def period_choice(value, today):
             )
             or max(semester_periods, key=lambda p: p.start, default=None)
         )
-    current = next((s for s in semesters if s.latest_end_date >= today), None)
-    return PeriodChoice(options, chosen, current)
+    return PeriodChoice(options, chosen, under_way_or_next(semesters, today))
 
 
 # --- Figures ----------------------------------------------------------------------------------
@@ -142,9 +147,7 @@ def mentoring_in_period(region_ids, period):
         of_regions(region_ids), semester_id__in=period.semester_ids, status__in=RAN_STATUSES
     )
     planned = {
-        f"planned_{month:%Y_%m}": Coalesce(
-            Sum("monthly_hours", filter=running_in(month, next_month_start(month))), 0
-        )
+        f"planned_{month:%Y_%m}": Coalesce(Sum("monthly_hours", filter=running_in(month)), 0)
         for month in period.months
     }
     rows = (

@@ -49,6 +49,9 @@ class Regions:
 
     regions: list
     period: selectors.Period
+    # The registry counts the mentors' load in the current semester: a figure of another
+    # semester has no list there to open.
+    registry_current: bool
 
     def plans(self, region=None, **params):
         """The plan list, filtered as a figure counts."""
@@ -59,6 +62,14 @@ class Regions:
         if region is not None:
             params["regions"] = region.pk
         return f"{reverse('iap:plans')}?{urlencode(params)}"
+
+    def registry(self, region=None, **params):
+        """The registry, filtered as a figure counts; "" (no link) for another semester."""
+        if not self.registry_current:
+            return ""
+        if region is not None:
+            params = {"region": region.pk, **params}
+        return f"{reverse('mentors:registry')}?{urlencode(params)}"
 
     def answers(self, region, question, answer):
         """The plans whose evaluation gave `answer` to `question`, in the period shown."""
@@ -71,10 +82,6 @@ class Regions:
         """A row from `counts` ({region id: n}), each cell linked by `link(region)`."""
         cells = [(counts.get(region.pk, 0), link(region), region) for region in self.regions]
         return Row(label, cells, sum(cell[0] for cell in cells), link(None), **extra)
-
-
-def _region_param(region, **params):
-    return {"region": region.pk, **params} if region is not None else params
 
 
 def _sum(counts, match):
@@ -98,7 +105,7 @@ def overview(request):
     semester = period.semester_on(today)
     municipalities = selectors.supply_and_demand(region_ids, semester)
     regions = list({m.region_id: m.region for m in municipalities}.values())
-    view = Regions(regions, period)
+    view = Regions(regions, period, registry_current=semester == choice.current)
 
     plans = selectors.plan_counts(region_ids, period)
     status_rows = [
@@ -141,7 +148,6 @@ def overview(request):
     ]
 
     mentoring = selectors.mentoring_in_period(region_ids, period)
-    registry = reverse("mentors:registry")
     people_rows = [
         view.row(
             _("Learners supported"),
@@ -156,19 +162,11 @@ def overview(request):
         ),
     ]
     load = selectors.mentor_load(region_ids, semester)
-
-    def with_load(n):
-        # The registry shows the load of the current semester only: an earlier one's figure
-        # has no list to open.
-        if semester != choice.current:
-            return lambda region: ""
-        return lambda region: f"{registry}?{urlencode(_region_param(region, skoleni=n))}"
-
     load_rows = [
         view.row(
             _("%(n)s of %(max)s learners") % {"n": n, "max": MAX_LEARNERS_PER_SEMESTER},
             _sum(load, lambda key, n=n: key[0] == n),
-            with_load(n),
+            lambda region, n=n: view.registry(region, skoleni=n),
         )
         for n in range(1, MAX_LEARNERS_PER_SEMESTER + 1)
     ]
@@ -204,6 +202,7 @@ def overview(request):
             "evaluations_counted": sum(evaluations.values()) // len(CLOSED_QUESTIONS),
             "municipalities": municipalities,
             "semester": semester,
+            "registry_current": view.registry_current,
             "capacity": MAX_LEARNERS_PER_SEMESTER,
             "today": today,
             "export_form": ReportExportForm(

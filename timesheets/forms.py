@@ -75,6 +75,15 @@ class VerificationFilterForm(forms.Form):
             "checked": data.get("parbaude") or None,
         }
 
+    def since(self, semester_start):
+        """The first month listed when none is chosen: the semester's, so that the list does
+        not grow with the years; none for the months still waiting for the employer, which
+        are few, and whose oldest are the late ones (APR-2)."""
+        filters = self.filters()
+        if filters["month"] or filters["status"] == DiaryMonth.Status.CONFIRMED:
+            return None
+        return semester_start
+
     def sample(self):
         """(size, seed) of the spot check asked for, or None."""
         if not self.is_valid() or not self.cleaned_data.get("paraugs"):

@@ -1,11 +1,10 @@
 """Who checks the hours against the diary (APR-4)."""
 
-from django.db.models import Q
-
 from diary.policies import diary_months_for
 from iap.models import Plan
 from iap.policies import audited_plan_ids, reads_granted_plans
 from skola_kopiena.accounts.permissions import institutions_for
+from skola_kopiena.schools.models import Institution
 
 
 def can_see_verification(acting):
@@ -32,7 +31,5 @@ def verification_employers(acting):
     employers = institutions_for(acting)
     if reads_granted_plans(acting):
         granted = Plan.objects.filter(pk__in=audited_plan_ids(acting)).values("contract__employer")
-        employers = employers.model.objects.filter(
-            Q(pk__in=employers.values("pk")) | Q(pk__in=granted)
-        )
+        employers |= Institution.objects.filter(pk__in=granted)
     return employers

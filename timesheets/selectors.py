@@ -68,10 +68,9 @@ def timesheet_rows(access, plan, now):
 def verification_months(
     acting, *, since, month=None, employer=None, mentor="", status=None, checked=None
 ):
-    """APR-4: the confirmed and approved months of the staff member's regions, from `since`
-    (the semester's first month, so the list does not grow with the years) or in `month`,
-    newest first, each with its check if any. The months still waiting for the employer are
-    all shown, however old: they are few, and the oldest are the late ones (APR-2)."""
+    """APR-4: the confirmed and approved months of the staff member's regions, in `month` or
+    else from `since` (None: however old; `forms.VerificationFilterForm.since` decides),
+    newest first, each with its check if any."""
     months = verifiable_months_for(acting).filter(status__in=VERIFIABLE)
     if month:
         months = months.filter(month=month)

@@ -189,12 +189,9 @@ def verification_list(request):
         query = request.GET.copy()
         query["sekla"] = secrets.randbelow(10**6) + 1
         return redirect(f"{request.path}?{query.urlencode()}")
-    filters = form.filters()
     semester = current_semester(today)
-    since = None
-    if not filters["month"] and filters["status"] != DiaryMonth.Status.CONFIRMED:
-        since = month_start(semester.start_date) if semester else month_start(today)
-    months = selectors.verification_months(acting, since=since, **filters)
+    since = form.since(month_start(semester.start_date) if semester else month_start(today))
+    months = selectors.verification_months(acting, since=since, **form.filters())
     if sample:
         size, seed = sample
         page = None

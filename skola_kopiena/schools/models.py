@@ -45,10 +45,26 @@ class Municipality(models.Model):
         return self.name
 
 
+def month_start(day):
+    return day.replace(day=1)
+
+
+def next_month_start(day):
+    """The first day of the month after the one `day` is in."""
+    return (month_start(day) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def months_from(first, last):
+    """The first day of every month from `first`'s to `last`'s, both included."""
+    current = month_start(first)
+    while current <= last:
+        yield current
+        current = next_month_start(current)
+
+
 def hours_approval_deadline(month, approval_day):
     """APR-2: the day `approval_day` (1–28) of the month after `month`."""
-    following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    return following.replace(day=approval_day)
+    return next_month_start(month).replace(day=approval_day)
 
 
 class Institution(models.Model):
